@@ -1,0 +1,1 @@
+//! kairosdb-rs server library.

@@ -1,0 +1,1 @@
+//! Helpers for end-to-end tests: start the real binary, talk HTTP and telnet to it.
