@@ -40,7 +40,8 @@ pub trait Aggregator: Send + Sync {
 /// Per-group aggregation state: input batches in, output points appended to `out`.
 pub trait AggregatorState: Send {
     /// Consumes the next batch of input points (in the query's order).
-    fn push(&mut self, batch: &[DataPoint], out: &mut Vec<DataPoint>) -> Result<(), AggregateError>;
+    fn push(&mut self, batch: &[DataPoint], out: &mut Vec<DataPoint>)
+        -> Result<(), AggregateError>;
     /// Called once after the last batch; emits whatever is pending.
     fn finish(&mut self, out: &mut Vec<DataPoint>) -> Result<(), AggregateError>;
 }

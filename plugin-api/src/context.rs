@@ -1,5 +1,22 @@
 //! What a processor knows about the query it is part of.
 
+use std::fmt;
+use std::sync::Arc;
+
+use crate::DataPoint;
+
+/// Where processors that write data (`save_as`) send points: the host's ingest core.
+pub trait PointSink: Send + Sync {
+    /// Stores points of one series; `tags` sorted by name, `ttl` in seconds (0 = default).
+    fn write(
+        &self,
+        metric: &str,
+        tags: &[(String, String)],
+        ttl: i64,
+        points: &[DataPoint],
+    ) -> Result<(), String>;
+}
+
 /// Output order of a metric query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Order {
@@ -11,7 +28,7 @@ pub enum Order {
 }
 
 /// Query-level facts handed to every factory at parse time.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct QueryContext {
     /// Query start in ms (absolute, or relative resolved against `now`).
     pub start: i64,
@@ -27,6 +44,23 @@ pub struct QueryContext {
     pub order: Order,
     /// The metric's group-bys parsed so far, as (name, JSON parameters), for GroupByAware processors.
     pub group_bys: Vec<(String, serde_json::Value)>,
+    /// The host's ingest core, for processors that write points; `None` where writing is off.
+    pub sink: Option<Arc<dyn PointSink>>,
+}
+
+impl fmt::Debug for QueryContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QueryContext")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("now", &self.now)
+            .field("time_zone", &self.time_zone)
+            .field("default_time_zone", &self.default_time_zone)
+            .field("order", &self.order)
+            .field("group_bys", &self.group_bys)
+            .field("sink", &self.sink.is_some())
+            .finish()
+    }
 }
 
 impl QueryContext {

@@ -20,7 +20,7 @@ pub mod point;
 pub mod registry;
 
 pub use aggregator::{Aggregator, AggregatorFactory, AggregatorState, GroupInfo};
-pub use context::{Order, QueryContext};
+pub use context::{Order, PointSink, QueryContext};
 pub use error::{AggregateError, ParamError};
 pub use group_by::{GroupBy, GroupByFactory};
 pub use metadata::{ProcessorMetadata, PropertyMetadata, ValidationMetadata};

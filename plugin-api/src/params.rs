@@ -16,12 +16,16 @@ pub fn as_long(v: &Value) -> Result<i64, String> {
             } else if let Some(f) = n.as_f64() {
                 Ok(f as i64)
             } else {
-                Err(format!("java.lang.NumberFormatException: For input string: \"{n}\""))
+                Err(format!(
+                    "java.lang.NumberFormatException: For input string: \"{n}\""
+                ))
             }
         }
         Value::String(s) => parse_java_long_text(s)
             .ok_or_else(|| format!("java.lang.NumberFormatException: For input string: \"{s}\"")),
-        other => Err(format!("java.lang.NumberFormatException: For input string: \"{other}\"")),
+        other => Err(format!(
+            "java.lang.NumberFormatException: For input string: \"{other}\""
+        )),
     }
 }
 

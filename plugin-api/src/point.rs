@@ -25,12 +25,18 @@ pub enum Value {
 impl DataPoint {
     /// A long point.
     pub fn long(timestamp: i64, v: i64) -> Self {
-        DataPoint { timestamp, value: Value::Long(v) }
+        DataPoint {
+            timestamp,
+            value: Value::Long(v),
+        }
     }
 
     /// A double point.
     pub fn double(timestamp: i64, v: f64) -> Self {
-        DataPoint { timestamp, value: Value::Double(v) }
+        DataPoint {
+            timestamp,
+            value: Value::Double(v),
+        }
     }
 }
 

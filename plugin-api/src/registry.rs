@@ -30,7 +30,10 @@ impl Registry {
     }
 
     /// Adds an aggregator factory; refuses a name that is taken.
-    pub fn register_aggregator(&mut self, f: Arc<dyn AggregatorFactory>) -> Result<(), RegistryError> {
+    pub fn register_aggregator(
+        &mut self,
+        f: Arc<dyn AggregatorFactory>,
+    ) -> Result<(), RegistryError> {
         let name = f.name().to_string();
         if self.aggregators.contains_key(&name) {
             return Err(RegistryError::DuplicateAggregator(name));
