@@ -1,0 +1,1 @@
+//! Shared pieces of the `ingest` and `query` load generators.
