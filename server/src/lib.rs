@@ -1,1 +1,10 @@
-//! kairosdb-rs server library.
+//! kairosdb-rs server: ingest core, query engine, datastores, HTTP and telnet front-ends.
+
+pub mod app;
+pub mod config;
+pub mod datastore;
+pub mod http;
+pub mod ingest;
+pub mod query;
+pub mod state;
+pub mod telnet;

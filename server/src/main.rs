@@ -1,1 +1,161 @@
-fn main() {}
+//! The `kairosdb` binary: with no arguments, runs the server on the embedded store.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kairosdb::app::App;
+use kairosdb::config::{ConfigError, Options, Sources};
+
+const USAGE: &str = "usage: kairosdb [run] [--config FILE] [--bind HOST:PORT] [--telnet HOST:PORT] [--data-dir DIR] [--check-config]
+
+  --config, -p FILE   kairosdb.conf (HOCON) or kairosdb.properties
+  --bind HOST:PORT    HTTP listener (default 0.0.0.0:8080; env KAIROSDB_BIND_ADDRESS)
+  --telnet HOST:PORT  telnet listener (default 0.0.0.0:4242; env KAIROSDB_TELNET_ADDRESS)
+  --data-dir DIR      embedded store directory (default ./kairosdb-data; env KAIROSDB_DATA_DIR)
+  --check-config      validate the configuration and exit 0 or 1";
+
+struct Args {
+    sources: Sources,
+    check_only: bool,
+}
+
+fn parse_args(args: Vec<String>) -> Result<Option<Args>, ConfigError> {
+    let mut sources = Sources {
+        env: std::env::vars().collect::<BTreeMap<_, _>>(),
+        ..Sources::default()
+    };
+    let mut check_only = false;
+    let mut it = args.into_iter().peekable();
+    if it.peek().map(String::as_str) == Some("run") {
+        it.next();
+    }
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .ok_or_else(|| ConfigError::Flag(format!("{name} needs a value")))
+        };
+        match a.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--config" | "-p" | "-c" => sources.file = Some(PathBuf::from(value(&a)?)),
+            "--bind" => {
+                let v = value(&a)?;
+                sources.flags.extend(kairosdb::config::split_flag_address(
+                    "--bind",
+                    &v,
+                    "kairosdb.jetty.address",
+                    "kairosdb.jetty.port",
+                )?);
+            }
+            "--telnet" => {
+                let v = value(&a)?;
+                sources.flags.extend(kairosdb::config::split_flag_address(
+                    "--telnet",
+                    &v,
+                    "kairosdb.telnetserver.address",
+                    "kairosdb.telnetserver.port",
+                )?);
+            }
+            "--data-dir" => sources
+                .flags
+                .push(("kairosdb.datastore.embedded.data_dir".into(), value(&a)?)),
+            "--check-config" => check_only = true,
+            other => {
+                return Err(ConfigError::Flag(format!(
+                    "unknown argument {other:?}\n{USAGE}"
+                )))
+            }
+        }
+    }
+    Ok(Some(Args {
+        sources,
+        check_only,
+    }))
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KAIROSDB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("KAIROSDB_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("kairosdb: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = match Options::load(&args.sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("kairosdb: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.check_only {
+        println!("kairosdb: configuration is valid");
+        return ExitCode::SUCCESS;
+    }
+    init_tracing();
+    for key in &options.ignored_keys {
+        tracing::info!(key = %key, "configuration key not used by kairosdb-rs");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kairosdb: cannot start runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let app = match App::start(options).await {
+            Ok(app) => app,
+            Err(e) => {
+                eprintln!("kairosdb: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        println!("kairosdb: http listening on {}", app.http.local_addr);
+        if let Some(t) = &app.telnet {
+            println!("kairosdb: telnet listening on {}", t.local_addr);
+        }
+        println!("kairosdb: ready");
+        tracing::info!(http = %app.http.local_addr, telnet = ?app.telnet.as_ref().map(|t| t.local_addr), "kairosdb started");
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        app.shutdown().await;
+        tracing::info!("stopped");
+        ExitCode::SUCCESS
+    })
+}

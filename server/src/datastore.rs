@@ -1,0 +1,96 @@
+//! The storage interface: exactly what the ingest core and the query engine need.
+//!
+//! Calls are synchronous and may block: the server calls them from blocking threads
+//! (`spawn_blocking` or its own writer thread). Backends with async drivers bridge inside.
+//! The trait does not assume one stored record per point.
+
+pub mod column_name;
+pub mod embedded;
+pub mod row_key;
+pub mod tag_filter;
+pub mod value_codec;
+
+use std::sync::Arc;
+
+use plugin_api::{DataPoint, Order};
+use protocols::SeriesPoints;
+
+pub use row_key::RowKey;
+pub use tag_filter::TagFilter;
+
+/// Shared handle to the datastore in use.
+pub type DatastoreRef = Arc<dyn Datastore>;
+
+/// A storage failure; surfaces as HTTP 500.
+#[derive(Debug, thiserror::Error)]
+pub enum DatastoreError {
+    /// The storage engine failed.
+    #[error("org.kairosdb.core.exception.DatastoreException: {0}")]
+    Engine(String),
+    /// Stored bytes could not be decoded.
+    #[error("org.kairosdb.core.exception.DatastoreException: {0}")]
+    Corrupt(String),
+    /// A point cannot be stored (e.g. a string over 65535 encoded bytes).
+    #[error("{0}")]
+    Rejected(String),
+}
+
+/// Which points of one row to read.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadRange {
+    /// First timestamp, inclusive.
+    pub start: i64,
+    /// Last timestamp, inclusive.
+    pub end: i64,
+    /// Read order.
+    pub order: Order,
+    /// At most this many points (0 = no limit), counted in `order`.
+    pub limit: u64,
+}
+
+/// Pulls the points of one row in batches.
+pub trait PointReader: Send {
+    /// Appends the next batch to `out`; returns false when the row is exhausted.
+    fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError>;
+}
+
+/// A time-series store.
+pub trait Datastore: Send + Sync {
+    /// Stores the points durably; returns only once they survive a crash.
+    fn write(&self, batch: &[SeriesPoints]) -> Result<(), DatastoreError>;
+    /// Metric names, sorted, optionally only those starting with `prefix`.
+    fn metric_names(&self, prefix: Option<&str>) -> Result<Vec<String>, DatastoreError>;
+    /// All tag names, sorted (the KairosDB 1.2 `/tagnames` call).
+    fn tag_names(&self) -> Result<Vec<String>, DatastoreError>;
+    /// All tag values, sorted (the KairosDB 1.2 `/tagvalues` call).
+    fn tag_values(&self) -> Result<Vec<String>, DatastoreError>;
+    /// Rows of `metric` that may hold points in `[start, end]` and match `filter`.
+    fn find_rows(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<Vec<RowKey>, DatastoreError>;
+    /// How many points of `row` fall in `range` (at most `range.limit` when set).
+    fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError>;
+    /// A reader over the points of `row` in `range`.
+    fn read_points(
+        &self,
+        row: &RowKey,
+        range: &ReadRange,
+    ) -> Result<Box<dyn PointReader>, DatastoreError>;
+    /// Deletes the points of `metric` in `[start, end]` matching `filter`, then the rows and
+    /// the metric name that became empty.
+    fn delete(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<(), DatastoreError>;
+    /// Succeeds when the store can serve reads and writes.
+    fn check_health(&self) -> Result<(), DatastoreError>;
+    /// Flushes and releases resources; later calls may fail.
+    fn close(&self) -> Result<(), DatastoreError>;
+}

@@ -1,0 +1,127 @@
+//! Query, query/tags and delete endpoints (REST/MetricsResource.java `runQuery`, `getMeta`,
+//! `delete`, `metricDelete`). Parsing and execution run on a blocking thread.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::{Response, StatusCode};
+use protocols::json::query::{parse_query, Query, QueryParseOptions};
+use tokio_stream_shim::ReceiverStream;
+
+use super::error::ApiError;
+use super::response::{self, Body};
+use crate::datastore::TagFilter;
+use crate::query::{self, Engine, Output, OutputStart};
+use crate::state::AppState;
+
+fn parse(state: &AppState, text: &str) -> Result<Query, ApiError> {
+    let opts = QueryParseOptions {
+        now: crate::datastore::embedded::now_ms(),
+        default_time_zone: state.options.query.default_time_zone.clone(),
+    };
+    Ok(parse_query(text, &state.registry, &opts)?)
+}
+
+fn engine(state: &AppState) -> Engine {
+    Engine {
+        datastore: state.datastore.clone(),
+        regex_prefix: state.options.query.regex_prefix.clone(),
+    }
+}
+
+/// Runs `run` on a blocking thread with an [`Output`], answering once the response starts.
+async fn respond(
+    state: &Arc<AppState>,
+    text: String,
+    run: fn(&Engine, &Query, &mut Output) -> Result<(), ApiError>,
+) -> Result<Response<Body>, ApiError> {
+    let permit = state
+        .query_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| ApiError::Internal(Some(e.to_string())))?;
+    let (mut out, start) = Output::new();
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let result = parse(&st, &text).and_then(|q| run(&engine(&st), &q, &mut out));
+        out.finish(result);
+    });
+    match start
+        .await
+        .map_err(|_| ApiError::Internal(Some("query worker ended unexpectedly".into())))?
+    {
+        OutputStart::Complete(Ok(body)) => Ok(response::json(StatusCode::OK, body)),
+        OutputStart::Complete(Err(e)) => Err(e),
+        OutputStart::Streaming(rx) => {
+            let stream = ReceiverStream::new(rx).map(|r| r.map(Frame::data));
+            let mut resp = Response::new(BodyExt::boxed(StreamBody::new(stream)));
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(response::JSON_UTF8));
+            response::set_headers(&mut resp);
+            Ok(resp)
+        }
+    }
+}
+
+/// `POST /api/v1/datapoints/query` (and the GET form).
+pub async fn run_query(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
+    respond(state, text, query::run_query).await
+}
+
+/// `POST /api/v1/datapoints/query/tags`.
+pub async fn query_tags(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
+    respond(state, text, query::run_tags).await
+}
+
+/// `POST /api/v1/datapoints/delete`: 204 once the selected points are gone.
+pub async fn delete(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        parse(&st, &text).and_then(|q| query::run_delete(&engine(&st), &q))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(Some(e.to_string())))??;
+    Ok(response::no_content())
+}
+
+/// `DELETE /api/v1/metric/{name}`: every point of the metric, and its name.
+pub async fn delete_metric(
+    state: &Arc<AppState>,
+    name: String,
+) -> Result<Response<Body>, ApiError> {
+    let ds = state.datastore.clone();
+    tokio::task::spawn_blocking(move || ds.delete(&name, i64::MIN, i64::MAX, &TagFilter::all()))
+        .await
+        .map_err(|e| ApiError::Internal(Some(e.to_string())))??;
+    Ok(response::no_content())
+}
+
+/// A `Stream` over an mpsc receiver (what `tokio-stream`'s wrapper does, without the crate).
+mod tokio_stream_shim {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use tokio::sync::mpsc;
+
+    /// Yields the receiver's items until the channel closes.
+    pub struct ReceiverStream<T>(mpsc::Receiver<T>);
+
+    impl<T> ReceiverStream<T> {
+        /// Wraps a receiver.
+        pub fn new(rx: mpsc::Receiver<T>) -> Self {
+            ReceiverStream(rx)
+        }
+    }
+
+    impl<T> futures_util::Stream for ReceiverStream<T> {
+        type Item = T;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+            self.0.poll_recv(cx)
+        }
+    }
+}

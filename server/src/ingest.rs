@@ -1,0 +1,142 @@
+//! The ingest core: one queue between the front-ends (HTTP, telnet) and the datastore.
+//!
+//! Front-ends call [`Ingest::submit`] and await the returned future; it resolves once the
+//! points are durable. A single writer thread drains the queue and writes everything waiting
+//! in one datastore call (group commit), so concurrent clients share one sync.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use futures_util::future::BoxFuture;
+use parking_lot::Mutex;
+use protocols::SeriesPoints;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::config::IngestOptions;
+use crate::datastore::{DatastoreError, DatastoreRef};
+
+/// Shared handle the front-ends submit through.
+pub type IngestRef = Arc<dyn Ingest>;
+
+/// Why a submission was not stored.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum IngestError {
+    /// The datastore refused or failed the write.
+    #[error("{0}")]
+    Datastore(String),
+    /// The server is shutting down.
+    #[error("cannot store data points: the server is shutting down")]
+    Closed,
+}
+
+/// Accepts batches of points; the future resolves when they are durable.
+pub trait Ingest: Send + Sync {
+    /// Queues `batch`; resolves `Ok` once it is stored durably.
+    fn submit(&self, batch: Vec<SeriesPoints>) -> BoxFuture<'static, Result<(), IngestError>>;
+}
+
+struct Job {
+    batch: Vec<SeriesPoints>,
+    done: oneshot::Sender<Result<(), IngestError>>,
+}
+
+/// The queue and its writer thread.
+pub struct IngestCore {
+    tx: Mutex<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl IngestCore {
+    /// Starts the writer thread over `datastore`.
+    pub fn start(datastore: DatastoreRef, opts: &IngestOptions) -> Arc<IngestCore> {
+        let (tx, rx) = mpsc::channel(opts.queue_depth.max(1));
+        let batch_size = opts.batch_size.max(1);
+        let writer = std::thread::Builder::new()
+            .name("ingest-writer".into())
+            .spawn(move || write_loop(rx, datastore, batch_size))
+            .ok();
+        Arc::new(IngestCore {
+            tx: Mutex::new(Some(tx)),
+            writer: Mutex::new(writer),
+        })
+    }
+
+    /// Stops accepting, writes everything already queued, and waits for the writer.
+    pub fn shutdown(&self) {
+        self.tx.lock().take();
+        if let Some(h) = self.writer.lock().take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Ingest for IngestCore {
+    fn submit(&self, batch: Vec<SeriesPoints>) -> BoxFuture<'static, Result<(), IngestError>> {
+        let tx = self.tx.lock().clone();
+        Box::pin(async move {
+            let tx = tx.ok_or(IngestError::Closed)?;
+            let (done, wait) = oneshot::channel();
+            tx.send(Job { batch, done })
+                .await
+                .map_err(|_| IngestError::Closed)?;
+            wait.await.map_err(|_| IngestError::Closed)?
+        })
+    }
+}
+
+fn write_loop(mut rx: mpsc::Receiver<Job>, datastore: DatastoreRef, batch_size: usize) {
+    let mut jobs: Vec<(usize, oneshot::Sender<Result<(), IngestError>>)> = Vec::new();
+    let mut series: Vec<SeriesPoints> = Vec::new();
+    while let Some(first) = rx.blocking_recv() {
+        let mut points = 0;
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            points += job.batch.iter().map(|s| s.points.len()).sum::<usize>();
+            series.extend(job.batch);
+            jobs.push((series.len(), job.done));
+            if points < batch_size {
+                next = rx.try_recv().ok();
+            }
+        }
+        let started = std::time::Instant::now();
+        match write(&datastore, &series, points) {
+            Ok(()) => {
+                for (_, done) in jobs.drain(..) {
+                    let _ = done.send(Ok(()));
+                }
+            }
+            // One bad submission must not fail the others written with it: retry one by one.
+            Err(e) if jobs.len() == 1 => {
+                for (_, done) in jobs.drain(..) {
+                    let _ = done.send(Err(e.clone()));
+                }
+            }
+            Err(_) => {
+                let mut from = 0;
+                for (to, done) in jobs.drain(..) {
+                    let part = &series[from..to];
+                    let n = part.iter().map(|s| s.points.len()).sum();
+                    let _ = done.send(write(&datastore, part, n));
+                    from = to;
+                }
+            }
+        }
+        tracing::trace!(
+            points,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "batch written"
+        );
+        series.clear();
+    }
+}
+
+fn write(
+    datastore: &DatastoreRef,
+    series: &[SeriesPoints],
+    points: usize,
+) -> Result<(), IngestError> {
+    datastore.write(series).map_err(|e: DatastoreError| {
+        tracing::error!(error = %e, points, "datastore write failed");
+        IngestError::Datastore(e.to_string())
+    })
+}

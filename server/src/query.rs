@@ -1,0 +1,12 @@
+//! The query engine: find rows, group them, merge each group's rows in time order, run the
+//! aggregators, and write the response while reading (spec query-engine.md §1).
+
+mod engine;
+mod groups;
+mod hash_order;
+mod merge;
+mod output;
+mod pipeline;
+
+pub use engine::{run_delete, run_query, run_tags, Engine};
+pub use output::{Output, OutputStart};

@@ -1,0 +1,309 @@
+//! Runs parsed queries against the datastore and writes the org.json-style response.
+
+use plugin_api::{AggregateError, DataPoint, GroupBy, GroupInfo};
+use protocols::json::format::{push_point, push_quoted};
+use protocols::json::query::{MetricQuery, Query};
+
+use super::groups::{group_rows, RowGroup};
+use super::hash_order::hash_ordered_tags;
+use super::merge::Merger;
+use super::output::Output;
+use super::pipeline::Pipeline;
+use crate::datastore::{DatastoreRef, ReadRange, RowKey, TagFilter};
+use crate::http::ApiError;
+
+/// Points pulled from the merge per step.
+const BATCH: usize = 4096;
+
+/// What the engine needs from the server.
+#[derive(Clone)]
+pub struct Engine {
+    /// The datastore to read.
+    pub datastore: DatastoreRef,
+    /// Tag-filter regex marker (`kairosdb.queries.regex_prefix`).
+    pub regex_prefix: String,
+}
+
+fn agg_err(e: AggregateError) -> ApiError {
+    match e {
+        AggregateError::Failed(m) => ApiError::Internal(m),
+    }
+}
+
+impl Engine {
+    fn filter(&self, m: &MetricQuery) -> Result<TagFilter, ApiError> {
+        TagFilter::new(&m.tags, &self.regex_prefix).map_err(|e| ApiError::Internal(Some(e.0)))
+    }
+
+    fn rows(&self, m: &MetricQuery) -> Result<Vec<RowKey>, ApiError> {
+        let filter = self.filter(m)?;
+        Ok(self.datastore.find_rows(&m.name, m.start, m.end, &filter)?)
+    }
+}
+
+fn range(m: &MetricQuery) -> ReadRange {
+    ReadRange {
+        start: m.start,
+        end: m.end,
+        order: m.order,
+        limit: m.limit.max(0) as u64,
+    }
+}
+
+/// Runs `/api/v1/datapoints/query` and writes `{"queries":[...]}`.
+pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(), ApiError> {
+    out.buf().extend_from_slice(b"{\"queries\":[");
+    for (i, m) in query.metrics.iter().enumerate() {
+        if i > 0 {
+            out.buf().push(b',');
+        }
+        let span = tracing::debug_span!("metric_query", metric = %m.name);
+        let _enter = span.enter();
+        run_metric(engine, m, out)?;
+    }
+    out.buf().extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
+    let rows = engine.rows(m)?;
+    let range = range(m);
+    let mut sample_size: u64 = 0;
+    for row in &rows {
+        sample_size += engine.datastore.count_points(row, &range)?;
+    }
+    tracing::debug!(rows = rows.len(), sample_size, "rows found");
+    // `sample_size` is a Java int.
+    let header = format!("{{\"sample_size\":{},\"results\":[", sample_size as i32);
+    out.buf().extend_from_slice(header.as_bytes());
+    let tag_names = m
+        .group_bys
+        .iter()
+        .find_map(|g| g.tag_names())
+        .map(|n| n.to_vec());
+    let others: Vec<&dyn GroupBy> = m
+        .group_bys
+        .iter()
+        .filter(|g| g.tag_names().is_none())
+        .map(|g| g.as_ref())
+        .collect();
+    let mut first = true;
+    for group in group_rows(rows, tag_names.as_deref()) {
+        if others.is_empty() {
+            let tags = group.tags();
+            let readers = open_readers(engine, &group, &range)?;
+            let mut merger = Merger::new(readers, m.order);
+            write_result(
+                m,
+                &group.entries(),
+                &tags,
+                group.group_type,
+                &mut first,
+                out,
+                &mut |buf| {
+                    merger
+                        .next_batch(buf, BATCH)
+                        .map_err(|e| AggregateError::msg(e.to_string()))
+                },
+            )?;
+        } else {
+            write_regrouped(engine, m, &group, &range, &others, &mut first, out)?;
+        }
+    }
+    out.buf().extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn open_readers(
+    engine: &Engine,
+    group: &RowGroup,
+    range: &ReadRange,
+) -> Result<Vec<Box<dyn crate::datastore::PointReader>>, ApiError> {
+    group
+        .rows
+        .iter()
+        .map(|r| {
+            engine
+                .datastore
+                .read_points(r, range)
+                .map_err(ApiError::from)
+        })
+        .collect()
+}
+
+/// Splits a group by time/value/bin group-bys, in order of first appearance (GB/Grouper.java).
+fn write_regrouped(
+    engine: &Engine,
+    m: &MetricQuery,
+    group: &RowGroup,
+    range: &ReadRange,
+    others: &[&dyn GroupBy],
+    first: &mut bool,
+    out: &mut Output,
+) -> Result<(), ApiError> {
+    let mut merger = Merger::new(open_readers(engine, group, range)?, m.order);
+    let mut points = Vec::new();
+    while merger.next_batch(&mut points, BATCH)? {}
+    let mut ids = vec![Vec::with_capacity(points.len()); others.len()];
+    for (g, ids) in others.iter().zip(ids.iter_mut()) {
+        g.group_ids(&points, ids).map_err(agg_err)?;
+    }
+    let mut subgroups: Vec<(Vec<i64>, Vec<DataPoint>)> = Vec::new();
+    let mut index: std::collections::HashMap<Vec<i64>, usize> = std::collections::HashMap::new();
+    for (i, p) in points.into_iter().enumerate() {
+        let key: Vec<i64> = ids
+            .iter()
+            .map(|v| v.get(i).copied().unwrap_or(-1))
+            .collect();
+        let slot = *index.entry(key.clone()).or_insert_with(|| {
+            subgroups.push((key, Vec::new()));
+            subgroups.len() - 1
+        });
+        subgroups[slot].1.push(p);
+    }
+    let tags = hash_ordered_tags(group.tags());
+    for (key, pts) in subgroups {
+        let mut entries: Vec<String> = others
+            .iter()
+            .zip(&key)
+            .map(|(g, id)| g.result_json(*id))
+            .collect();
+        entries.extend(group.entries());
+        let mut pending = Some(pts);
+        write_result(
+            m,
+            &entries,
+            &tags,
+            group.group_type,
+            first,
+            out,
+            &mut |buf| match pending.take() {
+                Some(p) => {
+                    buf.extend(p);
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes one entry of `results`, pulling points from `next` (which appends a batch and
+/// returns false when done).
+fn write_result(
+    m: &MetricQuery,
+    entries: &[String],
+    tags: &[(String, Vec<String>)],
+    group_type: Option<&str>,
+    first: &mut bool,
+    out: &mut Output,
+    next: &mut dyn FnMut(&mut Vec<DataPoint>) -> Result<bool, AggregateError>,
+) -> Result<(), ApiError> {
+    let info = GroupInfo {
+        metric: m.name.clone(),
+        group_type: group_type.unwrap_or("number").to_string(),
+        tags: tags.to_vec(),
+    };
+    let mut pipeline =
+        Pipeline::new(m.limit, &m.aggregators, group_type, &info).map_err(agg_err)?;
+    let buf = out.buf();
+    if !std::mem::take(first) {
+        buf.push(b',');
+    }
+    buf.extend_from_slice(b"{\"name\":");
+    push_quoted(buf, &m.name);
+    if let Some(alias) = &m.alias {
+        buf.extend_from_slice(b",\"alias\":");
+        push_quoted(buf, alias);
+    }
+    if !entries.is_empty() {
+        buf.extend_from_slice(b",\"group_by\":[");
+        buf.extend_from_slice(entries.join(",").as_bytes());
+        buf.push(b']');
+    }
+    if !m.exclude_tags {
+        buf.extend_from_slice(b",\"tags\":");
+        push_tags(buf, tags);
+    }
+    buf.extend_from_slice(b",\"values\":[");
+    let mut first_point = true;
+    let mut sink = |pts: &[DataPoint]| -> Result<(), AggregateError> {
+        for p in pts {
+            let buf = out.buf();
+            if !std::mem::take(&mut first_point) {
+                buf.push(b',');
+            }
+            push_point(buf, p).map_err(AggregateError::msg)?;
+        }
+        out.maybe_flush()
+            .map_err(|_| AggregateError::msg("client disconnected"))
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        let more = next(&mut batch).map_err(agg_err)?;
+        if !batch.is_empty() {
+            pipeline.push(&batch, &mut sink).map_err(agg_err)?;
+        }
+        if !more || pipeline.saturated() {
+            break;
+        }
+    }
+    pipeline.finish(&mut sink).map_err(agg_err)?;
+    out.buf().extend_from_slice(b"]}");
+    Ok(())
+}
+
+/// `{"name":["v1","v2"],...}`.
+fn push_tags(buf: &mut Vec<u8>, tags: &[(String, Vec<String>)]) {
+    buf.push(b'{');
+    for (i, (name, values)) in tags.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        push_quoted(buf, name);
+        buf.extend_from_slice(b":[");
+        for (j, v) in values.iter().enumerate() {
+            if j > 0 {
+                buf.push(b',');
+            }
+            push_quoted(buf, v);
+        }
+        buf.push(b']');
+    }
+    buf.push(b'}');
+}
+
+/// Runs `/api/v1/datapoints/query/tags`: one result per metric with the matching rows' tags.
+pub fn run_tags(engine: &Engine, query: &Query, out: &mut Output) -> Result<(), ApiError> {
+    out.buf().extend_from_slice(b"{\"queries\":[");
+    for (i, m) in query.metrics.iter().enumerate() {
+        let rows = engine.rows(m)?;
+        let group = RowGroup {
+            group_type: None,
+            tag_entry: None,
+            rows,
+        };
+        let buf = out.buf();
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"{\"results\":[{\"name\":");
+        push_quoted(buf, &m.name);
+        buf.extend_from_slice(b",\"tags\":");
+        push_tags(buf, &group.tags());
+        buf.extend_from_slice(b",\"values\":[]}]}");
+    }
+    out.buf().extend_from_slice(b"]}");
+    Ok(())
+}
+
+/// Deletes what each metric of the query selects.
+pub fn run_delete(engine: &Engine, query: &Query) -> Result<(), ApiError> {
+    for m in &query.metrics {
+        let filter = engine.filter(m)?;
+        engine.datastore.delete(&m.name, m.start, m.end, &filter)?;
+    }
+    Ok(())
+}
