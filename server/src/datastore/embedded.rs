@@ -305,3 +305,6 @@ impl EmbeddedStore {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests;
