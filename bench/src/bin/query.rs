@@ -1,1 +1,335 @@
-fn main() {}
+//! Query latency generator: seeds a day of data, then runs a query mix and prints p50/p95/p99 per kind.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use kairosdb_bench::{count_points, now_ms, request_retrying, run_id, Flags, Latencies, SeriesSet};
+use serde_json::json;
+
+const USAGE: &str = "usage: query [--http HOST:PORT] [options]
+
+  --http ADDR           HTTP listener (default 127.0.0.1:8080; loopback only)
+  --telnet ADDR         accepted for symmetry with `ingest`; unused
+  --duration SECS       run the mix for this long (default 30)
+  --queries N           stop after this many queries (default 100000)
+  --concurrency N       client threads (default 2)
+  --mix LIST            comma list of kinds, repeated to weight them (default raw,agg,names,tags)
+                          raw:   one series, one day, raw points
+                          agg:   all series, avg per minute, grouped by tag dc
+                          names: GET /metricnames?prefix=
+                          tags:  POST /datapoints/query/tags for the metric
+  --seed-series N       series seeded before the run (default 100)
+  --seed-minutes N      one point per minute for this many minutes per series (default 1440 = one day)
+
+Seeding writes bench.q<id>.cpu.user (a new name per run) over HTTP and waits until it is queryable.";
+
+/// What one query kind sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Raw,
+    Agg,
+    Names,
+    Tags,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "raw" => Some(Kind::Raw),
+            "agg" => Some(Kind::Agg),
+            "names" => Some(Kind::Names),
+            "tags" => Some(Kind::Tags),
+            _ => None,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Raw => "raw 1 series 1 day",
+            Kind::Agg => "avg/1min group_by dc",
+            Kind::Names => "metricnames prefix",
+            Kind::Tags => "query/tags",
+        }
+    }
+}
+
+/// The seeded data set the queries read.
+struct Seed {
+    metric: String,
+    prefix: String,
+    hosts: u64,
+    start: i64,
+    end: i64,
+}
+
+/// Per-kind outcome of one worker.
+#[derive(Default, Clone)]
+struct KindStats {
+    lat: Latencies,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+fn seed(http: SocketAddr, series: u64, minutes: u64) -> Seed {
+    let id = run_id();
+    let set = SeriesSet::new(&format!("bench.q{id}"), series, 1);
+    let metric = set.metric_name(0);
+    let end = now_ms() / 60_000 * 60_000;
+    let start = end - (minutes as i64 - 1) * 60_000;
+    println!("seed: {series} series x {minutes} points of {metric}");
+    let t = Instant::now();
+    let mut conn = None;
+    let per_request = 20_000u64;
+    let total = series * minutes;
+    let mut k = 0;
+    while k < total {
+        // Slot k: series k / minutes, minute k % minutes; one JSON object per series run.
+        let upto = (k + per_request).min(total);
+        let mut body = String::from("[");
+        let mut first_obj = true;
+        let mut s = k / minutes;
+        while s * minutes < upto {
+            let from = (s * minutes).max(k);
+            let to = ((s + 1) * minutes).min(upto);
+            if !first_obj {
+                body.push(',');
+            }
+            first_obj = false;
+            let _ = write!(body, r#"{{"name":"{metric}","tags":{{"#);
+            for (j, (tk, tv)) in set.tags(s).iter().enumerate() {
+                let _ = write!(body, r#"{}"{tk}":"{tv}""#, if j > 0 { "," } else { "" });
+            }
+            body.push_str(r#"},"datapoints":["#);
+            for slot in from..to {
+                let minute = (slot % minutes) as i64;
+                let _ = write!(
+                    body,
+                    "{}[{},{}.5]",
+                    if slot > from { "," } else { "" },
+                    start + minute * 60_000,
+                    slot % 97
+                );
+            }
+            body.push_str("]}");
+            s += 1;
+        }
+        body.push(']');
+        match request_retrying(
+            &mut conn,
+            http,
+            "POST",
+            "/api/v1/datapoints",
+            &[],
+            body.as_bytes(),
+        ) {
+            Ok(r) if r.status == 204 => {}
+            Ok(r) => {
+                eprintln!("seed: ingest answered {}: {}", r.status, r.text());
+                std::process::exit(1);
+            }
+            Err(e) => {
+                eprintln!("seed: ingest failed: {e}");
+                std::process::exit(1);
+            }
+        }
+        k = upto;
+    }
+    // Wait until the seed is visible.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match count_points(http, &metric, start, end) {
+            Ok((n, _)) if n >= total => break,
+            Ok((n, _)) if Instant::now() >= deadline => {
+                eprintln!("seed: only {n} of {total} points visible after 60 s");
+                std::process::exit(1);
+            }
+            Err(e) if Instant::now() >= deadline => {
+                eprintln!("seed: cannot count points: {e}");
+                std::process::exit(1);
+            }
+            _ => thread::sleep(Duration::from_millis(200)),
+        }
+    }
+    println!(
+        "seed: {total} points written and visible in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    Seed {
+        metric,
+        prefix: format!("bench.q{id}"),
+        hosts: series,
+        start,
+        end,
+    }
+}
+
+/// Builds the request of `kind`; `r` picks the host for raw queries.
+fn build(seed: &Seed, kind: Kind, r: u64) -> (&'static str, String, String) {
+    match kind {
+        Kind::Raw => {
+            let host = format!("host-{:05}", r % seed.hosts);
+            let q = json!({"start_absolute": seed.start, "end_absolute": seed.end,
+                           "metrics": [{"name": seed.metric, "tags": {"host": host}}]});
+            (
+                "POST",
+                "/api/v1/datapoints/query".to_string(),
+                q.to_string(),
+            )
+        }
+        Kind::Agg => {
+            let q = json!({"start_absolute": seed.start, "end_absolute": seed.end, "metrics": [{
+                "name": seed.metric,
+                "group_by": [{"name": "tag", "tags": ["dc"]}],
+                "aggregators": [{"name": "avg", "sampling": {"value": 1, "unit": "minutes"}}]
+            }]});
+            (
+                "POST",
+                "/api/v1/datapoints/query".to_string(),
+                q.to_string(),
+            )
+        }
+        Kind::Names => {
+            let p = kairosdb_tests::http::url_encode(&seed.prefix);
+            (
+                "GET",
+                format!("/api/v1/metricnames?prefix={p}"),
+                String::new(),
+            )
+        }
+        Kind::Tags => {
+            let q = json!({"start_absolute": seed.start, "end_absolute": seed.end, "metrics": [{"name": seed.metric}]});
+            (
+                "POST",
+                "/api/v1/datapoints/query/tags".to_string(),
+                q.to_string(),
+            )
+        }
+    }
+}
+
+fn worker(
+    http: SocketAddr,
+    seed: &Seed,
+    mix: &[Kind],
+    counter: &AtomicU64,
+    max: u64,
+    deadline: Instant,
+) -> Vec<KindStats> {
+    let mut stats = vec![KindStats::default(); mix.len()];
+    let mut conn = None;
+    loop {
+        let q = counter.fetch_add(1, Ordering::Relaxed);
+        if q >= max || Instant::now() >= deadline {
+            return stats;
+        }
+        let slot = (q % mix.len() as u64) as usize;
+        let kind = mix[slot];
+        let (method, path, body) = build(seed, kind, q.wrapping_mul(2_654_435_761));
+        let t = Instant::now();
+        let result = request_retrying(&mut conn, http, method, &path, &[], body.as_bytes());
+        let elapsed = t.elapsed();
+        let st = &mut stats[slot];
+        match result {
+            Ok(r) if r.status == 200 => st.lat.push(elapsed),
+            Ok(r) => {
+                st.errors += 1;
+                st.first_error.get_or_insert_with(|| {
+                    format!(
+                        "HTTP {}: {}",
+                        r.status,
+                        r.text().chars().take(200).collect::<String>()
+                    )
+                });
+            }
+            Err(e) => {
+                st.errors += 1;
+                st.first_error.get_or_insert_with(|| e.to_string());
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+}
+
+fn main() {
+    let flags = Flags::parse(USAGE);
+    let http = flags.loopback_addr("http", "127.0.0.1:8080");
+    let _ = flags.loopback_addr("telnet", "127.0.0.1:4242");
+    let duration = flags.secs("duration", 30.0);
+    let max = flags.u64("queries", 100_000);
+    let concurrency = flags.u64("concurrency", 2).max(1);
+    let mix: Vec<Kind> = flags
+        .string("mix", "raw,agg,names,tags")
+        .split(',')
+        .map(|k| {
+            Kind::parse(k.trim())
+                .unwrap_or_else(|| flags.fail(&format!("--mix: unknown kind {k:?}")))
+        })
+        .collect();
+    let seed = Arc::new(seed(
+        http,
+        flags.u64("seed-series", 100).max(1),
+        flags.u64("seed-minutes", 1440).max(1),
+    ));
+
+    println!(
+        "query: {concurrency} threads, mix {mix:?}, up to {max} queries or {:.0} s",
+        duration.as_secs_f64()
+    );
+    let counter = Arc::new(AtomicU64::new(0));
+    let mix = Arc::new(mix);
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let handles: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (seed, mix, counter) = (Arc::clone(&seed), Arc::clone(&mix), Arc::clone(&counter));
+            thread::spawn(move || worker(http, &seed, &mix, &counter, max, deadline))
+        })
+        .collect();
+    let mut merged: Vec<(Kind, KindStats)> = Vec::new();
+    for h in handles {
+        let Ok(stats) = h.join() else { continue };
+        for (slot, st) in stats.into_iter().enumerate() {
+            let kind = mix[slot];
+            match merged.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, m)) => {
+                    m.lat.merge(&st.lat);
+                    m.errors += st.errors;
+                    if m.first_error.is_none() {
+                        m.first_error = st.first_error;
+                    }
+                }
+                None => merged.push((kind, st)),
+            }
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!();
+    println!(
+        "{:<22} {:>7} {:>7} {:>8}  latency of successful queries",
+        "kind", "ok", "errors", "ok/s"
+    );
+    let mut all_failed = Vec::new();
+    for (kind, st) in &merged {
+        println!(
+            "{:<22} {:>7} {:>7} {:>8.1}  {}",
+            kind.label(),
+            st.lat.len(),
+            st.errors,
+            st.lat.len() as f64 / elapsed,
+            st.lat.summary()
+        );
+        if let Some(e) = &st.first_error {
+            println!("  first error: {e}");
+        }
+        if st.lat.is_empty() && st.errors > 0 {
+            all_failed.push(kind.label());
+        }
+    }
+    if !all_failed.is_empty() {
+        println!("note: every query of {all_failed:?} failed (the agg kind answers 400 until the aggregators land)");
+    }
+}
