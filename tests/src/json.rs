@@ -92,3 +92,66 @@ pub fn all_values(resp: &Value) -> Vec<(i64, Value)> {
 pub fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("invalid JSON ({e}): {text}"))
 }
+
+/// Removes `//` line comments and `/* */` block comments outside JSON strings (the Java harness reads the
+/// conformance files with a lenient parser).
+pub fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                }
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_comments;
+
+    #[test]
+    fn strips_comments_outside_strings() {
+        let text = "// head\n{\"a\": \"x//y/*z*/\", /* b */ \"c\": [1, 2] // tail\n}";
+        let v: serde_json::Value =
+            serde_json::from_str(&strip_comments(text)).expect("valid after stripping");
+        assert_eq!(v, serde_json::json!({"a": "x//y/*z*/", "c": [1, 2]}));
+    }
+}

@@ -275,7 +275,7 @@ impl Server {
         self.child = Some(child);
     }
 
-    /// Sends one HTTP request on a fresh connection; panics on I/O errors.
+    /// Sends one HTTP request on a fresh connection; panics on I/O errors, naming the request.
     pub fn request(
         &self,
         method: &str,
@@ -283,8 +283,22 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Response {
+        self.try_request(method, path, headers, body)
+            .unwrap_or_else(|e| {
+                let shown: String = String::from_utf8_lossy(body).chars().take(300).collect();
+                panic!("{method} {path} (body {shown:?}): no HTTP answer: {e}")
+            })
+    }
+
+    /// Sends one HTTP request on a fresh connection, returning I/O errors (e.g. the server closed the connection).
+    pub fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
         http::request(self.http, method, path, headers, body)
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
     /// `GET path`.
