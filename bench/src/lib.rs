@@ -380,8 +380,9 @@ pub fn count_points(
         n += match method {
             CountMethod::Aggregator => values
                 .iter()
-                .filter_map(|p| p.get(1).and_then(Value::as_u64))
-                .sum(),
+                .filter_map(|p| p.get(1).and_then(Value::as_f64))
+                .sum::<f64>()
+                .round() as u64,
             CountMethod::Raw => values.len() as u64,
         };
     }

@@ -123,8 +123,16 @@ impl Connection {
         }
         head.push_str("\r\n");
         let stream = self.reader.get_mut();
-        stream.write_all(head.as_bytes())?;
-        let write_result = stream.write_all(body).and_then(|_| stream.flush());
+        // Small bodies go out in the same segment as the head.
+        let write_result = if body.len() <= 64 * 1024 {
+            let mut msg = head.into_bytes();
+            msg.extend_from_slice(body);
+            stream.write_all(&msg)
+        } else {
+            stream.write_all(head.as_bytes())?;
+            stream.write_all(body)
+        }
+        .and_then(|_| stream.flush());
         match read_response(&mut self.reader, method == "HEAD") {
             Ok(r) => Ok(r),
             Err(read_err) => Err(write_result.err().unwrap_or(read_err)),

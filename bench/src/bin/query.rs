@@ -330,6 +330,6 @@ fn main() {
         }
     }
     if !all_failed.is_empty() {
-        println!("note: every query of {all_failed:?} failed (the agg kind answers 400 until the aggregators land)");
+        println!("note: every query of {all_failed:?} failed; see the first error above (agg answers 400 while the server has no aggregators)");
     }
 }
