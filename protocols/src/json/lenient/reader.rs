@@ -67,6 +67,13 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Leaves the current array or object; the document scope always stays.
+    fn pop_scope(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        }
+    }
+
     fn top(&mut self) -> &mut Scope {
         let n = self.stack.len() - 1;
         &mut self.stack[n]
@@ -105,7 +112,7 @@ impl<'a> Reader<'a> {
         if self.ensure_peeked()? != Peeked::EndArray {
             return Err(self.unexpected("END_ARRAY"));
         }
-        self.stack.pop();
+        self.pop_scope();
         self.peeked = Peeked::None;
         Ok(())
     }
@@ -125,7 +132,7 @@ impl<'a> Reader<'a> {
         if self.ensure_peeked()? != Peeked::EndObject {
             return Err(self.unexpected("END_OBJECT"));
         }
-        self.stack.pop();
+        self.pop_scope();
         self.peeked = Peeked::None;
         Ok(())
     }

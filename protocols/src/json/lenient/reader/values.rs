@@ -187,7 +187,7 @@ impl<'a> Reader<'a> {
                     count += 1;
                 }
                 Peeked::EndArray | Peeked::EndObject => {
-                    self.stack.pop();
+                    self.pop_scope();
                     count = count.saturating_sub(1);
                 }
                 Peeked::UnquotedName | Peeked::Unquoted => {
