@@ -1,1 +1,166 @@
-//! (being written)
+//! JSON output as KairosDB's Java writers produce it, byte for byte (spec http-api §1.4).
+//!
+//! Three writers exist in Java: org.json `JSONWriter` (query responses and name lists),
+//! Jackson (error bodies) and Gson (features, roll-ups). They differ in number formatting
+//! and string escaping; each has its own function here.
+
+mod double;
+
+pub use double::{java_double_to_string, java_number_text};
+
+use plugin_api::{DataPoint, Value};
+
+/// org.json `numberToString` of a double (`1.0` → `1`, `1.0E7` kept); pass finite values.
+pub fn push_number(out: &mut Vec<u8>, v: f64) {
+    out.extend_from_slice(java_number_text(v).as_bytes());
+}
+
+/// `\uXXXX` with lowercase hex, as org.json and Gson write it.
+fn push_u_escape(out: &mut Vec<u8>, c: u32, upper: bool) {
+    let hex: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    out.extend_from_slice(b"\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(hex[((c >> shift) & 0xF) as usize]);
+    }
+}
+
+/// The short escape of `\b \t \n \f \r`, `"` and `\`, shared by all three writers.
+fn short_escape(c: char) -> Option<&'static [u8]> {
+    Some(match c {
+        '"' => b"\\\"",
+        '\\' => b"\\\\",
+        '\u{8}' => b"\\b",
+        '\t' => b"\\t",
+        '\n' => b"\\n",
+        '\u{C}' => b"\\f",
+        '\r' => b"\\r",
+        _ => return None,
+    })
+}
+
+fn push_char(out: &mut Vec<u8>, c: char) {
+    let mut buf = [0u8; 4];
+    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+}
+
+/// org.json `JSONObject.quote`: `</` as `<\/`, controls, U+0080..U+009F and U+2000..U+20FF
+/// as `\uXXXX`; everything else raw UTF-8.
+pub fn push_quoted(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut prev = '\0';
+    for c in s.chars() {
+        if let Some(esc) = short_escape(c) {
+            out.extend_from_slice(esc);
+        } else if c == '/' {
+            if prev == '<' {
+                out.push(b'\\');
+            }
+            out.push(b'/');
+        } else if c < ' '
+            || ('\u{80}'..'\u{a0}').contains(&c)
+            || ('\u{2000}'..'\u{2100}').contains(&c)
+        {
+            push_u_escape(out, c as u32, false);
+        } else {
+            push_char(out, c);
+        }
+        prev = c;
+    }
+    out.push(b'"');
+}
+
+/// Gson `JsonWriter` string escaping; `html_safe` adds `<>&='` (a default `Gson.toJson`).
+fn push_gson_string(out: &mut Vec<u8>, s: &str, html_safe: bool) {
+    out.push(b'"');
+    for c in s.chars() {
+        if let Some(esc) = short_escape(c) {
+            out.extend_from_slice(esc);
+        } else if c < ' '
+            || c == '\u{2028}'
+            || c == '\u{2029}'
+            || (html_safe && matches!(c, '<' | '>' | '&' | '=' | '\''))
+        {
+            push_u_escape(out, c as u32, false);
+        } else {
+            push_char(out, c);
+        }
+    }
+    out.push(b'"');
+}
+
+/// Gson default `toJson` string escaping: HTML-escapes `<>&='`, escapes U+2028/U+2029.
+pub fn push_gson_quoted(out: &mut Vec<u8>, s: &str) {
+    push_gson_string(out, s, true);
+}
+
+/// Gson `JsonElement.toString` string escaping: like [`push_gson_quoted`] without HTML escapes.
+pub fn push_gson_plain_quoted(out: &mut Vec<u8>, s: &str) {
+    push_gson_string(out, s, false);
+}
+
+/// Jackson string escaping: controls as short escapes or `\u00XX` (uppercase hex), rest raw.
+pub fn push_jackson_quoted(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for c in s.chars() {
+        if let Some(esc) = short_escape(c) {
+            out.extend_from_slice(esc);
+        } else if c < ' ' {
+            push_u_escape(out, c as u32, true);
+        } else {
+            push_char(out, c);
+        }
+    }
+    out.push(b'"');
+}
+
+/// Java `DoubleDataPoint.toString` text of a non-finite value, for the 500 message.
+fn non_finite_message(v: f64, timestamp: i64) -> String {
+    let text = java_double_to_string(v);
+    format!("NaN or Infinity:{text} data point=DoubleDataPoint{{m_value={text}, m_timestamp={timestamp}}}")
+}
+
+/// One `[timestamp,value]` pair as org.json writes it; a NaN/±Infinity double fails with
+/// Java's `IllegalStateException` text (the whole query is then a 500).
+pub fn push_point(out: &mut Vec<u8>, p: &DataPoint) -> Result<(), String> {
+    if let Value::Double(v) = p.value {
+        if !v.is_finite() {
+            return Err(non_finite_message(v, p.timestamp));
+        }
+    }
+    out.push(b'[');
+    out.extend_from_slice(p.timestamp.to_string().as_bytes());
+    out.push(b',');
+    match &p.value {
+        Value::Long(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        Value::Double(v) => push_number(out, *v),
+        Value::Text(s) => push_quoted(out, s),
+        Value::Null => out.extend_from_slice(b"null"),
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// The Jackson error body `{"errors":["a","b"]}`; `None` is written as `null`.
+pub fn errors_body(messages: &[Option<String>]) -> Vec<u8> {
+    let mut out =
+        Vec::with_capacity(16 + messages.iter().flatten().map(String::len).sum::<usize>());
+    out.extend_from_slice(b"{\"errors\":[");
+    for (i, m) in messages.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match m {
+            Some(s) => push_jackson_quoted(&mut out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+#[cfg(test)]
+mod tests;
