@@ -111,13 +111,7 @@ impl Flags {
     }
 }
 
-/// Milliseconds since the epoch, now.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub use kairosdb_tests::json::now_ms;
 
 /// A short id that makes metric names of one run unique (seconds since the epoch, base 36).
 pub fn run_id() -> String {

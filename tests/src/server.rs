@@ -132,8 +132,7 @@ impl Server {
 
     /// Sends SIGTERM and waits for the process to exit; panics if it does not exit in time.
     ///
-    /// Returns the exit status. The server is not running afterwards until [`Server::restart`] or
-    /// [`Server::kill9`]-style respawn.
+    /// Returns the exit status, or `None` when no server was running. Call [`Server::restart`] to start it again.
     pub fn stop(&mut self) -> Option<std::process::ExitStatus> {
         let mut child = self.child.take()?;
         let pid = child.id() as libc::pid_t;
