@@ -1,8 +1,35 @@
 //! The built-in aggregators and group-bys of KairosDB, written against `plugin-api` only.
+//!
+//! Every processor reproduces the Java KairosDB 1.3.0 class of the same name: parameter
+//! binding and validation texts, output values (same floating-point operation order), output
+//! types and timestamps. See `/work/shared/spec/query-engine.md` §2.3, §4-§7.
+
+pub mod aggs;
+pub mod features;
+pub mod jvm;
+pub mod metadata;
+pub mod props;
+pub mod range;
+pub mod time;
+
+use std::sync::Arc;
 
 use plugin_api::{Registry, RegistryError};
 
+use range::factory::{RangeFactory, RangeKind};
+
 /// Registers every built-in aggregator and group-by.
-pub fn register_builtins(_registry: &mut Registry) -> Result<(), RegistryError> {
+pub fn register_builtins(registry: &mut Registry) -> Result<(), RegistryError> {
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Avg)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Count)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Dev)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::First)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Gaps)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Last)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::LeastSquares)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Max)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Min)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Percentile)))?;
+    registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Sum)))?;
     Ok(())
 }
