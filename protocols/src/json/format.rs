@@ -99,8 +99,7 @@ pub fn java_double_to_string(v: f64) -> String {
     out
 }
 
-/// org.json `numberToString` of a double: `Double.toString`, then trailing zeros and a
-/// trailing dot removed when the text has a `.` and no exponent.
+/// org.json `numberToString` of a double: `Double.toString`, zeros and dot trimmed unless `E`.
 pub fn java_number_text(v: f64) -> String {
     let mut s = java_double_to_string(v);
     if s.contains('.') && !s.contains(['e', 'E']) {
@@ -149,8 +148,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
 }
 
-/// org.json `JSONObject.quote`: `</` as `<\/`, controls, U+0080..U+009F and U+2000..U+20FF
-/// as `\uXXXX`; everything else raw UTF-8.
+/// org.json `JSONObject.quote`: `</` → `<\/`; controls, U+0080–9F, U+2000–20FF as `\uXXXX`.
 pub fn push_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut prev = '\0';
@@ -225,8 +223,7 @@ fn non_finite_message(v: f64, timestamp: i64) -> String {
     format!("NaN or Infinity:{text} data point=DoubleDataPoint{{m_value={text}, m_timestamp={timestamp}}}")
 }
 
-/// One `[timestamp,value]` pair as org.json writes it; a NaN/±Infinity double fails with
-/// Java's `IllegalStateException` text (the whole query is then a 500).
+/// One `[timestamp,value]` pair as org.json writes it; NaN/±Infinity → Err with Java's text.
 pub fn push_point(out: &mut Vec<u8>, p: &DataPoint) -> Result<(), String> {
     if let Value::Double(v) = p.value {
         if !v.is_finite() {

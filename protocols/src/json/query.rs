@@ -44,8 +44,7 @@ pub struct MetricQuery {
     pub name: String,
     /// `alias`, echoed in results.
     pub alias: Option<String>,
-    /// Tag filter: names in Java order, each with its distinct values in Java order (raw,
-    /// `regex:` prefixes included); a tag given as `[]` has no entry.
+    /// Tag filter: names and distinct raw values in Java order; a tag given as `[]` is absent.
     pub tags: Vec<(String, Vec<String>)>,
     /// Whether results leave out `tags`.
     pub exclude_tags: bool,
