@@ -6,6 +6,7 @@
 
 pub mod aggs;
 pub mod features;
+pub mod group_by;
 pub mod jvm;
 pub mod metadata;
 pub mod props;
@@ -16,6 +17,10 @@ use std::sync::Arc;
 
 use plugin_api::{Registry, RegistryError};
 
+use group_by::bin::BinGroupByFactory;
+use group_by::tag::TagGroupByFactory;
+use group_by::time::TimeGroupByFactory;
+use group_by::value::ValueGroupByFactory;
 use range::factory::{RangeFactory, RangeKind};
 
 /// Registers every built-in aggregator and group-by.
@@ -31,5 +36,9 @@ pub fn register_builtins(registry: &mut Registry) -> Result<(), RegistryError> {
     registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Min)))?;
     registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Percentile)))?;
     registry.register_aggregator(Arc::new(RangeFactory(RangeKind::Sum)))?;
+    registry.register_group_by(Arc::new(BinGroupByFactory))?;
+    registry.register_group_by(Arc::new(TagGroupByFactory))?;
+    registry.register_group_by(Arc::new(TimeGroupByFactory))?;
+    registry.register_group_by(Arc::new(ValueGroupByFactory))?;
     Ok(())
 }
