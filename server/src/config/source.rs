@@ -103,10 +103,9 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
             .ok_or_else(|| format!("line {}: expected 'key = value' or 'key {{'", n + 1))?;
         let key = line[..sep].trim().trim_matches('"');
         let rest = line[sep..].trim_start_matches(['=', ':']).trim();
-        let full = if stack.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", stack.join("."))
+        let full = match stack.last() {
+            None => key.to_string(),
+            Some(parent) => format!("{parent}.{key}"),
         };
         if rest.starts_with('{') {
             if rest.ends_with('}') && rest.len() > 1 {
@@ -122,7 +121,10 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
         }
     }
     if !stack.is_empty() {
-        return Err(format!("unclosed block '{}'", stack.join(".")));
+        return Err(format!(
+            "unclosed block '{}'",
+            stack.last().map(String::as_str).unwrap_or("")
+        ));
     }
     Ok(out)
 }
