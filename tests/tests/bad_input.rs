@@ -170,10 +170,12 @@ fn wrong_types_in_queries() {
         r#"{"start_absolute":1,"metrics":[{"name":"m","aggregators":[5]}]}"#,
         r#"{"start_absolute":1,"metrics":[{"name":"m","group_by":[{"name":null}]}]}"#,
         r#"{"start_absolute":1,"metrics":[{"name":null}]}"#,
-        r#"{"start_absolute":1,"metrics":[{"name":["m"]}]}"#,
+        // Gson's JsonArray.getAsString reads a one-element array as its element; two fail.
+        r#"{"start_absolute":1,"metrics":[{"name":["m","n"]}]}"#,
         r#"{"start_relative":5,"metrics":[{"name":"m"}]}"#,
         r#"{"start_relative":{"value":"x","unit":"days"},"metrics":[{"name":"m"}]}"#,
-        r#"{"start_relative":{"value":99999999999999999999,"unit":"years"},"metrics":[{"name":"m"}]}"#,
+        // (A 20-digit value is not an error in Java: Gson wraps it through BigDecimal.longValue.)
+        r#"{"start_relative":{"value":-1,"unit":"years"},"metrics":[{"name":"m"}]}"#,
         r#"{"start_absolute":1,"time_zone":5,"metrics":[{"name":"m"}]}"#,
         r#"{"start_absolute":1,"cache_time":"x","metrics":[{"name":"m"}]}"#,
         r#"{"start_absolute":1,"metrics":[{"name":"m","tags":{"h":"regex:("}}]}"#,

@@ -65,12 +65,21 @@ fn relative_start_and_end_and_unbounded_end() {
     }));
     assert_eq!(ts(&values(&results(&v, 0)[0])), vec![m30], "{v}");
 
-    let v = s.query(&json!({
-        "start_absolute": h2,
-        "end_relative": {"value": 1, "unit": "days"},
-        "metrics": [{"name": "q.rel"}]
-    }));
-    assert_eq!(values(&results(&v, 0)[0]).len(), 0, "{v}");
+    // An end before the start is a validation error, not an empty result.
+    let r = s.post(
+        "/api/v1/datapoints/query",
+        &json!({
+            "start_absolute": h2,
+            "end_relative": {"value": 1, "unit": "days"},
+            "metrics": [{"name": "q.rel"}]
+        })
+        .to_string(),
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    assert_eq!(
+        r.errors(),
+        vec!["query.metric[0].end_time must be greater than the start time"]
+    );
 }
 
 fn ingest_hosts(s: &Server, name: &str) {
