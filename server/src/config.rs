@@ -206,3 +206,6 @@ impl Options {
         Ok(opts)
     }
 }
+
+#[cfg(test)]
+mod example_test;

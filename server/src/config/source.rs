@@ -10,8 +10,10 @@ use super::ConfigError;
 pub enum Format {
     /// `key=value` lines.
     Properties,
-    /// HOCON (`.conf`) or JSON (`.json`, a subset of HOCON).
+    /// HOCON (`.conf`).
     Hocon,
+    /// JSON (`.json`).
+    Json,
 }
 
 /// Reads a file into flat `(dotted.key, value)` pairs; the format follows the extension, as in Java.
@@ -22,6 +24,7 @@ pub fn parse_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
     })?;
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("properties") => Format::Properties,
+        Some("json") => Format::Json,
         _ => Format::Hocon,
     };
     parse_text(&text, format).map_err(|reason| ConfigError::File {
@@ -35,6 +38,29 @@ pub fn parse_text(text: &str, format: Format) -> Result<Vec<(String, String)>, S
     match format {
         Format::Properties => Ok(parse_properties(text)),
         Format::Hocon => parse_hocon(text),
+        Format::Json => {
+            let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            flatten_json("", &v, &mut out);
+            Ok(out)
+        }
+    }
+}
+
+fn flatten_json(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten_json(&key, child, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
     }
 }
 
@@ -78,6 +104,7 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut pending_list: Option<(String, String)> = None;
+    let mut pending_block: Option<String> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
         if let Some((key, mut acc)) = pending_list.take() {
@@ -89,7 +116,14 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
             }
             continue;
         }
-        if line.is_empty() || line == "{" && stack.is_empty() && out.is_empty() {
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(block) = pending_block.take() {
+            if line != "{" {
+                return Err(format!("line {}: expected '{{' after '{block}:'", n + 1));
+            }
+            stack.push(block);
             continue;
         }
         if line == "}" || line == "}," {
@@ -107,7 +141,9 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
             None => key.to_string(),
             Some(parent) => format!("{parent}.{key}"),
         };
-        if rest.starts_with('{') {
+        if rest.is_empty() {
+            pending_block = Some(full);
+        } else if rest.starts_with('{') {
             if rest.ends_with('}') && rest.len() > 1 {
                 // Inline object: `a { b = 1 }` is rare in kairosdb.conf; store it raw.
                 out.push((full, rest.to_string()));
@@ -161,6 +197,31 @@ kairosdb.queries.regex_prefix = "re#x:"
             r#"["a", "b"]"#.into()
         )));
         assert!(kv.contains(&("kairosdb.queries.regex_prefix".into(), "re#x:".into())));
+    }
+
+    #[test]
+    fn java_config_test_files_agree() {
+        // The inputs of the Java config loader's unit tests (shared/conformance/unit/config.*).
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/unit");
+        let want: Vec<(String, String)> = [
+            ("key1", "value1"),
+            ("key2", "value2"),
+            ("object.key1", "value3"),
+            ("object.key2", "value4"),
+            ("object.inner_object.key1", "value5"),
+            ("object.inner_object.key2", "value6"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for file in ["config.conf", "config.properties", "config.json"] {
+            let mut got = parse_file(&dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            got.sort();
+            let mut want = want.clone();
+            want.sort();
+            assert_eq!(got, want, "{file}");
+        }
     }
 
     #[test]
