@@ -2,6 +2,14 @@
 
 pub mod basic;
 pub mod dev;
+pub mod filter;
 pub mod first_last;
 pub mod least_squares;
 pub mod percentile;
+pub mod pointwise;
+pub mod rate;
+pub mod save_as;
+pub mod score;
+pub mod sma;
+pub mod stream;
+pub mod trim;
