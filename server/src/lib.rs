@@ -5,6 +5,7 @@ pub mod config;
 pub mod datastore;
 pub mod http;
 pub mod ingest;
+pub mod listener;
 pub mod query;
 pub mod state;
 pub mod telnet;

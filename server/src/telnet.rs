@@ -10,11 +10,11 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use protocols::telnet::{parse_line, Command};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use crate::ingest::IngestRef;
+use crate::listener::Listener;
 use crate::state::version_text;
 use codec::{next_line, Line};
 
@@ -33,8 +33,7 @@ pub struct TelnetServer {
     pub local_addr: SocketAddr,
     /// Counters.
     pub stats: Arc<TelnetStats>,
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    listener: Listener,
 }
 
 impl TelnetServer {
@@ -44,44 +43,27 @@ impl TelnetServer {
         ingest: IngestRef,
         max_line: usize,
     ) -> std::io::Result<TelnetServer> {
-        let listener = TcpListener::bind(addr).await?;
-        let local_addr = listener.local_addr()?;
         let stats = Arc::new(TelnetStats::default());
-        let (stop, mut stopped) = watch::channel(false);
         let st = stats.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let (stream, peer) = tokio::select! {
-                    r = listener.accept() => match r {
-                        Ok(x) => x,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "telnet accept failed");
-                            continue;
-                        }
-                    },
-                    _ = stopped.changed() => break,
-                };
-                let _ = stream.set_nodelay(true);
-                let (ingest, st, stop_conn) = (ingest.clone(), st.clone(), stopped.clone());
-                tokio::spawn(async move {
-                    if let Err(e) = serve(stream, peer, ingest, st, max_line, stop_conn).await {
-                        tracing::debug!(error = %e, %peer, "telnet connection ended with error");
-                    }
-                });
+        let listener = Listener::bind(addr, "telnet", move |stream, peer, stop| {
+            let (ingest, st) = (ingest.clone(), st.clone());
+            async move {
+                if let Err(e) = serve(stream, peer, ingest, st, max_line, stop).await {
+                    tracing::debug!(error = %e, %peer, "telnet connection ended with error");
+                }
             }
-        });
+        })
+        .await?;
         Ok(TelnetServer {
-            local_addr,
+            local_addr: listener.local_addr,
             stats,
-            stop,
-            task,
+            listener,
         })
     }
 
     /// Stops accepting; open connections finish the lines they already read.
     pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
+        self.listener.shutdown().await;
     }
 }
 
