@@ -4,6 +4,8 @@
 //! binding and validation texts, output values (same floating-point operation order), output
 //! types and timestamps. See `/work/shared/spec/query-engine.md` §2.3, §4-§7.
 
+#![deny(missing_docs)]
+
 pub mod aggs;
 pub mod features;
 pub mod group_by;

@@ -446,3 +446,99 @@ fn property_counts_add_up_and_ranges_are_consistent() {
         }
     }
 }
+
+#[test]
+fn default_zone_and_paris_hours() {
+    // [verified] no query time_zone: the configured default zone (Java: the JVM default).
+    let c = plugin_api::QueryContext {
+        time_zone: None,
+        default_time_zone: "America/Los_Angeles".to_string(),
+        ..ctx_at(utc(2014, 1, 1, 12, 0, 0, 0))
+    };
+    let pts = ones(
+        utc(2014, 1, 1, 12, 0, 0, 0),
+        utc(2014, 1, 3, 12, 0, 0, 0),
+        3_600_000,
+    );
+    let p = json!({"name": "count", "sampling": sampling(1, "days"), "align_start_time": true});
+    let out = run_with(p, &c, "number", &pts).unwrap();
+    assert_eq!(
+        stamps(&out)[..2],
+        [utc(2014, 1, 1, 8, 0, 0, 0), utc(2014, 1, 2, 8, 0, 0, 0)]
+    );
+    // "" means UTC
+    let c = plugin_api::QueryContext {
+        time_zone: Some(String::new()),
+        ..c
+    };
+    let p = json!({"name": "count", "sampling": sampling(1, "days"), "align_start_time": true});
+    assert_eq!(
+        stamps(&run_with(p, &c, "number", &pts).unwrap())[0],
+        utc(2014, 1, 1, 0, 0, 0, 0)
+    );
+    // [verified] Paris, 1-hour sampling across the spring-forward night: absolute hours
+    let start = utc(2014, 3, 29, 23, 0, 0, 0);
+    let pts = ones(start, start + 3 * 3_600_000, 1_800_000);
+    let p = json!({"name": "count", "sampling": sampling(1, "hours"), "align_start_time": true, "time_zone": "Europe/Paris"});
+    let out = run_with(p, &ctx_at(start), "number", &pts).unwrap();
+    assert_eq!(
+        pairs(&out),
+        vec![
+            (start, 2.0),
+            (start + 3_600_000, 2.0),
+            (start + 7_200_000, 2.0)
+        ]
+    );
+}
+
+#[test]
+fn property_batching_never_changes_any_aggregator() {
+    let configs = [
+        json!({"name": "avg", "sampling": sampling(7, "milliseconds")}),
+        json!({"name": "count", "sampling": sampling(1, "seconds"), "align_end_time": true}),
+        json!({"name": "dev", "sampling": sampling(3, "milliseconds"), "return_type": "pos_sd"}),
+        json!({"name": "first", "sampling": sampling(5, "milliseconds"), "align_start_time": true}),
+        json!({"name": "last", "sampling": sampling(5, "milliseconds")}),
+        json!({"name": "gaps", "sampling": sampling(20, "milliseconds")}),
+        json!({"name": "gaps", "sampling": sampling(20, "milliseconds"), "trim": true}),
+        json!({"name": "least_squares", "sampling": sampling(50, "milliseconds")}),
+        json!({"name": "max", "sampling": sampling(2, "milliseconds")}),
+        json!({"name": "min", "sampling": sampling(2, "milliseconds")}),
+        json!({"name": "percentile", "percentile": 0.3, "sampling": sampling(9, "milliseconds")}),
+        json!({"name": "sum", "sampling": sampling(4, "milliseconds"), "align_sampling": false}),
+        json!({"name": "diff"}),
+        json!({"name": "div", "divisor": 3}),
+        json!({"name": "scale", "factor": -1.5}),
+        json!({"name": "sampler", "unit": "seconds"}),
+        json!({"name": "sma", "size": 4}),
+        json!({"name": "trim", "trim": "both"}),
+        json!({"name": "filter", "filter_op": "gt", "threshold": 50}),
+        json!({"name": "score", "thresholds": [{"value": 10}, {"value": 60, "boundary": "inferior"}]}),
+        json!({"name": "save_as", "metric_name": "copy"}),
+    ];
+    let mut g = Gen(42);
+    for round in 0..20 {
+        let n = g.below(120) as usize;
+        let mut t = 1000 + g.below(50) as i64;
+        let mut pts = Vec::new();
+        for _ in 0..n {
+            t += 1 + g.below(6) as i64;
+            let v = g.below(100) as i64;
+            pts.push(if g.below(3) == 0 {
+                DataPoint::double(t, v as f64 / 3.0)
+            } else {
+                DataPoint::long(t, v)
+            });
+        }
+        let c = plugin_api::QueryContext {
+            start: 1000,
+            end: t + 10,
+            ..ctx()
+        };
+        for p in &configs {
+            // run_with checks batch sizes 1, 2, 3, 7 and all against each other
+            let _ = run_with(p.clone(), &c, "number", &pts);
+            let _ = round;
+        }
+    }
+}
