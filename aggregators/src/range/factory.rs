@@ -8,11 +8,9 @@ use serde_json::{Map, Value};
 use super::exhaustive::GapsAggregator;
 use super::normal::{RangeAggregator, RangeFold};
 use super::{RangeBuilder, RangeSettings};
-use crate::aggs::basic::{Avg, Count, Max, Min, Sum};
-use crate::aggs::dev::{Dev, DevReturn};
-use crate::aggs::first_last::{First, Last};
-use crate::aggs::least_squares::LeastSquares;
+use crate::aggs::basic::{Avg, Count, First, Last, Max, Min, Sum};
 use crate::aggs::percentile::Percentile;
+use crate::aggs::stats::{Dev, DevReturn, LeastSquares};
 use crate::metadata::{self, prop, validations};
 use crate::props::{bind, JavaClass, Prop};
 
