@@ -297,8 +297,17 @@ fn huge_body_is_accepted_or_refused_cleanly() {
     }
     body.push(']');
     let last = ts - 1;
+    let size = body.len();
+    let started = std::time::Instant::now();
     let r = s.post("/api/v1/datapoints", &body);
     drop(body);
+    // Visible with --nocapture: what the server did with the body and how long it took.
+    println!(
+        "huge body: {size} bytes, {} points -> status {} in {:?}",
+        last - T0 + 1,
+        r.status,
+        started.elapsed()
+    );
     if r.status == 204 {
         s.wait_points("bad.huge", T0, T0, 1);
         s.wait_points("bad.huge", last, last, 1);
