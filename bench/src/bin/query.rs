@@ -23,7 +23,8 @@ const USAGE: &str = "usage: query [--http HOST:PORT] [options]
                           names: GET /metricnames?prefix=
                           tags:  POST /datapoints/query/tags for the metric
   --seed-series N       series seeded before the run (default 100)
-  --seed-minutes N      one point per minute for this many minutes per series (default 1440 = one day)
+  --seed-minutes N      span of the seeded data per series, in minutes (default 1440 = one day)
+  --seed-interval-ms N  spacing of seeded points (default 60000; 10000 for the 10 s scenario)
 
 Seeding writes bench.q<id>.cpu.user (a new name per run) over HTTP and waits until it is queryable.";
 
@@ -74,13 +75,16 @@ struct KindStats {
     first_error: Option<String>,
 }
 
-fn seed(http: SocketAddr, series: u64, minutes: u64) -> Seed {
+fn seed(http: SocketAddr, series: u64, span_minutes: u64, interval_ms: u64) -> Seed {
     let id = run_id();
     let set = SeriesSet::new(&format!("bench.q{id}"), series, 1);
     let metric = set.metric_name(0);
+    // `minutes` counts points per series from here on: one every `interval_ms`.
+    let minutes = (span_minutes * 60_000 / interval_ms).max(1);
+    let step = interval_ms as i64;
     let end = now_ms() / 60_000 * 60_000;
-    let start = end - (minutes as i64 - 1) * 60_000;
-    println!("seed: {series} series x {minutes} points of {metric}");
+    let start = end - (minutes as i64 - 1) * step;
+    println!("seed: {series} series x {minutes} points ({interval_ms} ms apart) of {metric}");
     let t = Instant::now();
     let mut conn = None;
     let per_request = 20_000u64;
@@ -110,7 +114,7 @@ fn seed(http: SocketAddr, series: u64, minutes: u64) -> Seed {
                     body,
                     "{}[{},{}.5]",
                     if slot > from { "," } else { "" },
-                    start + minute * 60_000,
+                    start + minute * step,
                     slot % 97
                 );
             }
@@ -273,6 +277,7 @@ fn main() {
         http,
         flags.u64("seed-series", 100).max(1),
         flags.u64("seed-minutes", 1440).max(1),
+        flags.u64("seed-interval-ms", 60_000).max(1),
     ));
 
     println!(
