@@ -140,3 +140,39 @@ fn write(
         IngestError::Datastore(e.to_string())
     })
 }
+
+/// Lets processors that write points (`save_as`) store them through the ingest core, from the
+/// query's blocking thread; each write waits until the points are durable.
+pub struct IngestSink {
+    ingest: IngestRef,
+    runtime: tokio::runtime::Handle,
+}
+
+impl IngestSink {
+    /// A sink over `ingest`, blocking on `runtime` (call from a runtime context).
+    pub fn new(ingest: IngestRef, runtime: tokio::runtime::Handle) -> Self {
+        IngestSink { ingest, runtime }
+    }
+}
+
+impl plugin_api::PointSink for IngestSink {
+    fn write(
+        &self,
+        metric: &str,
+        tags: &[(String, String)],
+        ttl: i64,
+        points: &[plugin_api::DataPoint],
+    ) -> Result<(), String> {
+        let mut tags = tags.to_vec();
+        SeriesPoints::sort_tags(&mut tags);
+        let series = SeriesPoints {
+            metric: metric.to_string(),
+            tags,
+            ttl,
+            points: points.to_vec(),
+        };
+        self.runtime
+            .block_on(self.ingest.submit(vec![series]))
+            .map_err(|e| e.to_string())
+    }
+}

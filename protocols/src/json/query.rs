@@ -12,19 +12,33 @@ mod time;
 
 use std::fmt;
 
-use plugin_api::{Aggregator, GroupBy, Order, Registry};
+use std::sync::Arc;
+
+use plugin_api::{Aggregator, GroupBy, Order, PointSink, Registry};
 
 use self::gson::JavaError;
 use self::header::Header;
 use crate::json::lenient::{self, Json};
 
 /// What the parser needs from its caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct QueryParseOptions {
     /// The clock in ms; relative times are resolved against it.
     pub now: i64,
     /// The zone used where Java would use the JVM default zone (handed to processors).
     pub default_time_zone: String,
+    /// Where processors that write points (`save_as`) send them; `None` turns writing off.
+    pub sink: Option<Arc<dyn PointSink>>,
+}
+
+impl std::fmt::Debug for QueryParseOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryParseOptions")
+            .field("now", &self.now)
+            .field("default_time_zone", &self.default_time_zone)
+            .field("sink", &self.sink.is_some())
+            .finish()
+    }
 }
 
 /// A parsed query: one [`MetricQuery`] per entry of `metrics`, in request order.

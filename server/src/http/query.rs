@@ -14,13 +14,22 @@ use tokio_stream_shim::ReceiverStream;
 use super::error::ApiError;
 use super::response::{self, Body};
 use crate::datastore::TagFilter;
+use crate::ingest::IngestSink;
 use crate::query::{self, Engine, Output, OutputStart};
 use crate::state::AppState;
 
-fn parse(state: &AppState, text: &str) -> Result<Query, ApiError> {
+/// Parses a query; `runtime` is where `save_as` writes wait for the ingest core.
+fn parse(
+    state: &AppState,
+    runtime: &tokio::runtime::Handle,
+    text: &str,
+) -> Result<Query, ApiError> {
+    let sink: Arc<dyn plugin_api::PointSink> =
+        Arc::new(IngestSink::new(state.ingest.clone(), runtime.clone()));
     let opts = QueryParseOptions {
         now: crate::datastore::embedded::now_ms(),
         default_time_zone: state.options.query.default_time_zone.clone(),
+        sink: Some(sink),
     };
     Ok(parse_query(text, &state.registry, &opts)?)
 }
@@ -46,9 +55,10 @@ async fn respond(
         .map_err(|e| ApiError::Internal(Some(e.to_string())))?;
     let (mut out, start) = Output::new();
     let st = state.clone();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let result = parse(&st, &text).and_then(|q| run(&engine(&st), &q, &mut out));
+        let result = parse(&st, &runtime, &text).and_then(|q| run(&engine(&st), &q, &mut out));
         out.finish(result);
     });
     match start
@@ -81,8 +91,9 @@ pub async fn query_tags(state: &Arc<AppState>, text: String) -> Result<Response<
 /// `POST /api/v1/datapoints/delete`: 204 once the selected points are gone.
 pub async fn delete(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
     let st = state.clone();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        parse(&st, &text).and_then(|q| query::run_delete(&engine(&st), &q))
+        parse(&st, &runtime, &text).and_then(|q| query::run_delete(&engine(&st), &q))
     })
     .await
     .map_err(|e| ApiError::Internal(Some(e.to_string())))??;

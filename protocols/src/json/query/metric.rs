@@ -165,7 +165,7 @@ pub(super) fn parse_metric(
             default_time_zone: opts.default_time_zone.clone(),
             order: order.as_ref().map_or(Default::default(), |o| *o),
             group_bys: Vec::new(),
-            sink: None,
+            sink: opts.sink.clone(),
         },
         group_bys: Vec::new(),
         aggregators: Vec::new(),

@@ -14,6 +14,7 @@ fn opts() -> QueryParseOptions {
     QueryParseOptions {
         now: NOW,
         default_time_zone: "America/Los_Angeles".into(),
+        sink: None,
     }
 }
 
