@@ -7,6 +7,7 @@ mod hash_order;
 mod merge;
 mod output;
 mod pipeline;
+mod spill;
 
 pub use engine::{run_delete, run_query, run_tags, Engine};
 pub use output::{Output, OutputStart};

@@ -1,5 +1,7 @@
 //! Runs parsed queries against the datastore and writes the org.json-style response.
 
+use std::collections::HashMap;
+
 use plugin_api::{AggregateError, DataPoint, GroupBy, GroupInfo};
 use protocols::json::format::{push_point, push_quoted};
 use protocols::json::query::{MetricQuery, Query};
@@ -9,6 +11,7 @@ use super::hash_order::hash_ordered_tags;
 use super::merge::Merger;
 use super::output::Output;
 use super::pipeline::Pipeline;
+use super::spill::SpillSet;
 use crate::datastore::{DatastoreRef, ReadRange, RowKey, TagFilter};
 use crate::http::ApiError;
 
@@ -141,35 +144,53 @@ fn write_regrouped(
     first: &mut bool,
     out: &mut Output,
 ) -> Result<(), ApiError> {
+    let spill_err = |e: std::io::Error| {
+        ApiError::Internal(Some(format!(
+            "cannot spill query groups to a temporary file: {e}"
+        )))
+    };
     let mut merger = Merger::new(open_readers(engine, group, range)?, m.order);
-    let mut points = Vec::new();
-    while merger.next_batch(&mut points, BATCH)? {}
-    let mut ids = vec![Vec::with_capacity(points.len()); others.len()];
-    for (g, ids) in others.iter().zip(ids.iter_mut()) {
-        g.group_ids(&points, ids).map_err(agg_err)?;
-    }
-    let mut subgroups: Vec<(Vec<i64>, Vec<DataPoint>)> = Vec::new();
-    let mut index: std::collections::HashMap<Vec<i64>, usize> = std::collections::HashMap::new();
-    for (i, p) in points.into_iter().enumerate() {
-        let key: Vec<i64> = ids
-            .iter()
-            .map(|v| v.get(i).copied().unwrap_or(-1))
-            .collect();
-        let slot = *index.entry(key.clone()).or_insert_with(|| {
-            subgroups.push((key, Vec::new()));
-            subgroups.len() - 1
-        });
-        subgroups[slot].1.push(p);
+    let mut groups = SpillSet::default();
+    let mut keys: Vec<Vec<i64>> = Vec::new();
+    let mut index: HashMap<Vec<i64>, usize> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut ids: Vec<Vec<i64>> = vec![Vec::new(); others.len()];
+    loop {
+        batch.clear();
+        let more = merger.next_batch(&mut batch, BATCH)?;
+        for (g, ids) in others.iter().zip(ids.iter_mut()) {
+            ids.clear();
+            g.group_ids(&batch, ids).map_err(agg_err)?;
+        }
+        for (i, p) in batch.drain(..).enumerate() {
+            let key: Vec<i64> = ids
+                .iter()
+                .map(|v| v.get(i).copied().unwrap_or(-1))
+                .collect();
+            let slot = match index.get(&key) {
+                Some(slot) => *slot,
+                None => {
+                    let slot = groups.add_group();
+                    index.insert(key.clone(), slot);
+                    keys.push(key);
+                    slot
+                }
+            };
+            groups.push(slot, p).map_err(spill_err)?;
+        }
+        if !more {
+            break;
+        }
     }
     let tags = hash_ordered_tags(group.tags());
-    for (key, pts) in subgroups {
+    for (key, reader) in keys.into_iter().zip(groups.into_readers()) {
+        let mut reader = reader.map_err(spill_err)?;
         let mut entries: Vec<String> = others
             .iter()
             .zip(&key)
             .map(|(g, id)| g.result_json(*id))
             .collect();
         entries.extend(group.entries());
-        let mut pending = Some(pts);
         write_result(
             m,
             &entries,
@@ -177,12 +198,10 @@ fn write_regrouped(
             group.group_type,
             first,
             out,
-            &mut |buf| match pending.take() {
-                Some(p) => {
-                    buf.extend(p);
-                    Ok(true)
-                }
-                None => Ok(false),
+            &mut |buf| {
+                reader
+                    .next_batch(buf, BATCH)
+                    .map_err(|e| AggregateError::msg(e.to_string()))
             },
         )?;
     }
