@@ -188,14 +188,35 @@ impl Datastore for EmbeddedStore {
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {
-        let mut reader = self.read_points(row, range)?;
-        let mut buf = Vec::with_capacity(1024);
+        let Some(id) = self.row_id(row)? else {
+            return Ok(0);
+        };
+        let Some((lo, hi)) = self.key_bounds(id, row, range) else {
+            return Ok(0);
+        };
+        let limit = if range.limit == 0 {
+            u64::MAX
+        } else {
+            range.limit
+        };
+        let now = now_ms();
+        let iter = self.points.range(lo..=hi);
+        // Counted in read order: with a limit, expired points decide which ones count.
+        let iter: Box<dyn Iterator<Item = fjall::Guard>> = match range.order {
+            plugin_api::Order::Asc => Box::new(iter),
+            plugin_api::Order::Desc => Box::new(iter.rev()),
+        };
         let mut n = 0u64;
-        while reader.next_batch(&mut buf)? {
-            n += buf.len() as u64;
-            buf.clear();
+        for guard in iter {
+            if n >= limit {
+                break;
+            }
+            let (_, value) = guard.into_inner().map_err(engine)?;
+            if record::is_live(&value, now) {
+                n += 1;
+            }
         }
-        Ok(n + buf.len() as u64)
+        Ok(n)
     }
 
     fn read_points(

@@ -25,6 +25,18 @@ pub fn encode(
     value_codec::encode(value, out)
 }
 
+/// Whether a record is still live at `now_ms`, without decoding its value.
+pub fn is_live(bytes: &[u8], now_ms: i64) -> bool {
+    match bytes.first() {
+        Some(&EXPIRES) => bytes
+            .get(1..9)
+            .and_then(|b| b.try_into().ok())
+            .map(i64::from_be_bytes)
+            .is_some_and(|t| t > now_ms),
+        _ => true,
+    }
+}
+
 /// Decodes a record; `Ok(None)` when it expired before `now_ms`.
 pub fn decode(
     data_type: &str,
@@ -72,5 +84,7 @@ mod tests {
         );
         assert_eq!(decode("kairos_double", &out, 1000).unwrap(), None);
         assert!(decode("kairos_double", &[7], 0).is_err());
+        assert!(is_live(&out, 999) && !is_live(&out, 1000));
+        assert!(is_live(&[0, 0x54], i64::MAX));
     }
 }
