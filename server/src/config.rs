@@ -48,6 +48,8 @@ pub struct HttpOptions {
     pub max_body_bytes: usize,
     /// Status of a healthy `/api/v1/health/check` (`kairosdb.health.healthyResponseCode`).
     pub healthy_response_code: u16,
+    /// API categories this instance serves (`kairosdb.server.type`).
+    pub server_type: ServerType,
 }
 
 impl Default for HttpOptions {
@@ -57,7 +59,54 @@ impl Default for HttpOptions {
             port: 8080,
             max_body_bytes: 256 << 20,
             healthy_response_code: 204,
+            server_type: ServerType::default(),
         }
+    }
+}
+
+/// `kairosdb.server.type`: `ALL` or a comma list of `INGEST`, `QUERY`, `DELETE`
+/// (REST/MetricsResource.java `setServerType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerType {
+    /// `POST /datapoints` is served.
+    pub ingest: bool,
+    /// Queries, query tags and metric names are served.
+    pub query: bool,
+    /// Deletes are served.
+    pub delete: bool,
+}
+
+impl Default for ServerType {
+    fn default() -> Self {
+        ServerType {
+            ingest: true,
+            query: true,
+            delete: true,
+        }
+    }
+}
+
+impl ServerType {
+    /// Parses the Java setting; `None` names an unknown token.
+    pub fn parse(text: &str) -> Result<ServerType, String> {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if text == "ALL" {
+            return Ok(ServerType::default());
+        }
+        let mut t = ServerType {
+            ingest: false,
+            query: false,
+            delete: false,
+        };
+        for token in text.split(',') {
+            match token {
+                "INGEST" => t.ingest = true,
+                "QUERY" => t.query = true,
+                "DELETE" => t.delete = true,
+                other => return Err(format!("unknown server type {other:?}: expected ALL or a list of INGEST, QUERY, DELETE")),
+            }
+        }
+        Ok(t)
     }
 }
 

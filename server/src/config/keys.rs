@@ -11,6 +11,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.jetty.address",
     "kairosdb.jetty.max_body_size",
     "kairosdb.health.healthyResponseCode",
+    "kairosdb.server.type",
     "kairosdb.service.telnet",
     "kairosdb.telnetserver.port",
     "kairosdb.telnetserver.address",
@@ -79,6 +80,10 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
                 return Err(bad(shown, v, "expected a 2xx status code"));
             }
             o.http.healthy_response_code = code;
+        }
+        "kairosdb.server.type" => {
+            o.http.server_type =
+                super::ServerType::parse(v).map_err(|reason| bad(shown, v, &reason))?
         }
         "kairosdb.service.telnet" => o.telnet.enabled = !(v.is_empty() || v == "<disabled>"),
         "kairosdb.telnetserver.port" => {

@@ -25,6 +25,8 @@ pub enum ApiError {
     MethodNotAllowed(&'static str),
     /// 413: the body is larger than `kairosdb.jetty.max_body_size` (ours; Java has no limit).
     TooLarge(usize),
+    /// 403: the API category (`INGEST`, `QUERY`, `DELETE`) is disabled by `kairosdb.server.type`.
+    Forbidden(&'static str),
 }
 
 impl ApiError {
@@ -36,6 +38,7 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
 
@@ -68,6 +71,15 @@ impl ApiError {
                 response::json(status, errors_body(&[Some(msg)]))
             }
             ApiError::NoRoute => response::bare(status),
+            ApiError::Forbidden(category) => {
+                // InvalidServerTypeExceptionMapper: a literal body with a space after the colon, no CORS.
+                let body = format!("{{\"errors\": [\"Forbidden: {category} API methods are disabled on this KairosDB instance.\"]}}");
+                let mut resp = Response::new(response::full(body));
+                *resp.status_mut() = status;
+                resp.headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                resp
+            }
             ApiError::MethodNotAllowed(allow) => {
                 let mut resp = response::bare(status);
                 resp.headers_mut()

@@ -23,9 +23,16 @@ pub async fn route(
     let method = req.method().clone();
     let path = req.uri().path().trim_end_matches('/').to_string();
     let started = std::time::Instant::now();
+    let wants_gzip =
+        accepts_gzip(req.headers()) && (method == Method::GET || method == Method::POST);
     let resp = match dispatch(&state, req, &method, &path).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
+    };
+    let resp = if wants_gzip {
+        gzip_response(resp).await
+    } else {
+        resp
     };
     tracing::debug!(%method, %path, %peer, status = resp.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "request");
     Ok(resp)
@@ -42,6 +49,17 @@ async fn dispatch(
     };
     let segments: Vec<&str> = rest.split('/').collect();
     let query = req.uri().query().unwrap_or("").to_string();
+    if let Some(category) = category(&segments) {
+        let t = state.options.http.server_type;
+        let enabled = match category {
+            "INGEST" => t.ingest,
+            "QUERY" => t.query,
+            _ => t.delete,
+        };
+        if !enabled {
+            return Err(ApiError::Forbidden(category));
+        }
+    }
     if method == Method::OPTIONS && has_preflight(&segments) {
         return Ok(preflight(&req));
     }
@@ -55,6 +73,7 @@ async fn dispatch(
             datapoints::add(state, &headers, body).await
         }
         ["datapoints"] => Err(ApiError::MethodNotAllowed("POST, OPTIONS")),
+        ["datapoints", "index"] if get => index(&query),
         ["datapoints", "query"] if method == Method::POST => {
             let body = read_body(state, req).await?;
             query::run_query(state, String::from_utf8_lossy(&body).into_owned()).await
@@ -97,6 +116,92 @@ async fn dispatch(
         | ["features", _] => Err(ApiError::MethodNotAllowed("GET, HEAD, OPTIONS")),
         _ => Err(ApiError::NoRoute),
     }
+}
+
+/// The `kairosdb.server.type` category gating a path (REST/MetricsResource.java `checkServerType`).
+fn category(segments: &[&str]) -> Option<&'static str> {
+    match segments {
+        ["datapoints"] | ["datapoints", "index"] => Some("INGEST"),
+        ["datapoints", "query"] | ["datapoints", "query", "tags"] | ["metricnames"] => {
+            Some("QUERY")
+        }
+        ["datapoints", "delete"] | ["metric", _] => Some("DELETE"),
+        _ => None,
+    }
+}
+
+/// `GET /api/v1/datapoints/index`: Java rewrites the Cassandra tag index of a metric; the
+/// embedded store keeps no separate index, so there is nothing to rebuild. The three parameters
+/// are required as in Java (a missing one is a bodiless 500).
+fn index(query: &str) -> Result<Response<Body>, ApiError> {
+    let present = |name: &str| query_param(query, name).is_some_and(|v| !v.is_empty());
+    if !["start_absolute", "end_absolute", "metric"]
+        .iter()
+        .all(|p| present(p))
+    {
+        return Ok(response::bare(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    for p in ["start_absolute", "end_absolute"] {
+        if query_param(query, p).is_some_and(|v| v.parse::<i64>().is_err()) {
+            return Ok(response::bare(StatusCode::INTERNAL_SERVER_ERROR));
+        }
+    }
+    Ok(response::no_content())
+}
+
+/// Whether `Accept-Encoding` allows gzip.
+fn accepts_gzip(headers: &hyper::HeaderMap) -> bool {
+    headers
+        .get_all(hyper::header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+}
+
+/// Compresses a whole JSON body of 32 bytes or more, as Jetty's `GzipHandler` does
+/// (HTTP/WebServer.java); streamed bodies go out as they are.
+async fn gzip_response(resp: Response<Body>) -> Response<Body> {
+    use hyper::body::Body as _;
+    let json = resp
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let size = resp.body().size_hint().exact();
+    if !json
+        || resp.headers().contains_key(hyper::header::CONTENT_ENCODING)
+        || size.is_none_or(|n| n < 32)
+    {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) => return ApiError::Internal(Some(e.to_string())).into_response(),
+    };
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4 + 64),
+        flate2::Compression::fast(),
+    );
+    let gz = match std::io::Write::write_all(&mut enc, &bytes).and_then(|_| enc.finish()) {
+        Ok(gz) => gz,
+        Err(_) => return Response::from_parts(parts, response::full(bytes)),
+    };
+    parts.headers.insert(
+        hyper::header::CONTENT_ENCODING,
+        HeaderValue::from_static("gzip"),
+    );
+    parts.headers.insert(
+        hyper::header::VARY,
+        HeaderValue::from_static("Accept-Encoding"),
+    );
+    parts.headers.remove(hyper::header::CONTENT_LENGTH);
+    Response::from_parts(parts, response::full(gz))
 }
 
 /// Paths with an explicit CORS `OPTIONS` method in Java (REST/MetricsResource.java).
@@ -194,6 +299,27 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gzip_negotiation() {
+        let mut h = hyper::HeaderMap::new();
+        assert!(!accepts_gzip(&h));
+        h.insert(
+            hyper::header::ACCEPT_ENCODING,
+            HeaderValue::from_static("deflate, gzip;q=0.5"),
+        );
+        assert!(accepts_gzip(&h));
+        h.insert(
+            hyper::header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip;q=0, br"),
+        );
+        assert!(!accepts_gzip(&h));
+        h.insert(
+            hyper::header::ACCEPT_ENCODING,
+            HeaderValue::from_static("*"),
+        );
+        assert!(accepts_gzip(&h));
+    }
 
     #[test]
     fn decoding() {
