@@ -32,6 +32,9 @@ impl HttpServer {
         let listener = Listener::bind(addr, "http", move |stream, peer, mut stop| {
             let state = state.clone();
             async move {
+                let open = &crate::metrics::metrics().http_connections;
+                open.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let _open = scopeguard(open);
                 let service =
                     hyper::service::service_fn(move |req| router::route(state.clone(), req, peer));
                 let conn = http1::Builder::new()
@@ -62,4 +65,17 @@ impl HttpServer {
     pub async fn shutdown(self) {
         self.listener.shutdown().await;
     }
+}
+
+/// Decrements an open-connection gauge when the connection task ends, however it ends.
+struct OpenGuard(&'static std::sync::atomic::AtomicI64);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn scopeguard(gauge: &'static std::sync::atomic::AtomicI64) -> OpenGuard {
+    OpenGuard(gauge)
 }

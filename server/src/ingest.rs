@@ -76,10 +76,14 @@ impl Ingest for IngestCore {
         Box::pin(async move {
             let tx = tx.ok_or(IngestError::Closed)?;
             let (done, wait) = oneshot::channel();
-            tx.send(Job { batch, done })
-                .await
-                .map_err(|_| IngestError::Closed)?;
-            wait.await.map_err(|_| IngestError::Closed)?
+            let depth = &crate::metrics::metrics().ingest_queue_depth;
+            depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let result = match tx.send(Job { batch, done }).await {
+                Ok(()) => wait.await.map_err(|_| IngestError::Closed).and_then(|r| r),
+                Err(_) => Err(IngestError::Closed),
+            };
+            depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            result
         })
     }
 }
@@ -135,10 +139,22 @@ fn write(
     series: &[SeriesPoints],
     points: usize,
 ) -> Result<(), IngestError> {
-    datastore.write(series).map_err(|e: DatastoreError| {
+    let m = crate::metrics::metrics();
+    let started = std::time::Instant::now();
+    let result = datastore.write(series).map_err(|e: DatastoreError| {
         tracing::error!(error = %e, points, "datastore write failed");
+        m.datastore_errors
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         IngestError::Datastore(e.to_string())
-    })
+    });
+    if result.is_ok() {
+        m.ingest_batch_latency.observe(started.elapsed());
+        m.ingest_batches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        m.ingest_points
+            .fetch_add(points as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+    result
 }
 
 /// Lets processors that write points (`save_as`) store them through the ingest core, from the

@@ -6,6 +6,7 @@ pub mod datastore;
 pub mod http;
 pub mod ingest;
 pub mod listener;
+pub mod metrics;
 pub mod query;
 pub mod state;
 pub mod telnet;

@@ -4,8 +4,7 @@
 mod codec;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use bytes::BytesMut;
 use protocols::telnet::{parse_line, Command};
@@ -15,24 +14,15 @@ use tokio::sync::watch;
 
 use crate::ingest::IngestRef;
 use crate::listener::Listener;
+use crate::metrics::metrics;
 use crate::state::version_text;
 use codec::{next_line, Line};
-
-/// Counters of the telnet front-end.
-#[derive(Default)]
-pub struct TelnetStats {
-    /// Lines that stored a point.
-    pub accepted: AtomicU64,
-    /// Lines dropped as malformed, too long or unknown.
-    pub rejected: AtomicU64,
-}
 
 /// A running telnet listener.
 pub struct TelnetServer {
     /// The bound address.
     pub local_addr: SocketAddr,
-    /// Counters.
-    pub stats: Arc<TelnetStats>,
+
     listener: Listener,
 }
 
@@ -43,12 +33,14 @@ impl TelnetServer {
         ingest: IngestRef,
         max_line: usize,
     ) -> std::io::Result<TelnetServer> {
-        let stats = Arc::new(TelnetStats::default());
-        let st = stats.clone();
         let listener = Listener::bind(addr, "telnet", move |stream, peer, stop| {
-            let (ingest, st) = (ingest.clone(), st.clone());
+            let ingest = ingest.clone();
             async move {
-                if let Err(e) = serve(stream, peer, ingest, st, max_line, stop).await {
+                let open = &metrics().telnet_connections;
+                open.fetch_add(1, Ordering::Relaxed);
+                let result = serve(stream, peer, ingest, max_line, stop).await;
+                open.fetch_sub(1, Ordering::Relaxed);
+                if let Err(e) = result {
                     tracing::debug!(error = %e, %peer, "telnet connection ended with error");
                 }
             }
@@ -56,7 +48,6 @@ impl TelnetServer {
         .await?;
         Ok(TelnetServer {
             local_addr: listener.local_addr,
-            stats,
             listener,
         })
     }
@@ -73,7 +64,6 @@ async fn serve(
     mut stream: TcpStream,
     peer: SocketAddr,
     ingest: IngestRef,
-    stats: Arc<TelnetStats>,
     max_line: usize,
     mut stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
@@ -95,7 +85,9 @@ async fn serve(
             let bytes = match line {
                 Line::Complete(b) => b,
                 Line::TooLong(len) => {
-                    stats.rejected.fetch_add(1, Ordering::Relaxed);
+                    metrics()
+                        .telnet_lines_rejected
+                        .fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(%peer, length = len, max = max_line, "telnet line dropped: longer than max_command_size");
                     continue;
                 }
@@ -111,11 +103,15 @@ async fn serve(
                     break;
                 }
                 Ok(Command::Unknown(word)) => {
-                    stats.rejected.fetch_add(1, Ordering::Relaxed);
+                    metrics()
+                        .telnet_lines_rejected
+                        .fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(%peer, command = %word, "telnet line ignored: unknown command");
                 }
                 Err(e) => {
-                    stats.rejected.fetch_add(1, Ordering::Relaxed);
+                    metrics()
+                        .telnet_lines_rejected
+                        .fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(%peer, error = %e, line = %String::from_utf8_lossy(&bytes), "telnet line dropped");
                 }
             }
@@ -124,10 +120,14 @@ async fn serve(
             let n = batch.len() as u64;
             match ingest.submit(batch).await {
                 Ok(()) => {
-                    stats.accepted.fetch_add(n, Ordering::Relaxed);
+                    metrics()
+                        .telnet_lines_accepted
+                        .fetch_add(n, Ordering::Relaxed);
                 }
                 Err(e) => {
-                    stats.rejected.fetch_add(n, Ordering::Relaxed);
+                    metrics()
+                        .telnet_lines_rejected
+                        .fetch_add(n, Ordering::Relaxed);
                     tracing::error!(%peer, error = %e, lines = n, "telnet points not stored");
                 }
             }

@@ -34,6 +34,15 @@ pub async fn route(
     } else {
         resp
     };
+    let route = route_label(&path);
+    let m = crate::metrics::metrics();
+    m.count_request(route, resp.status().as_u16());
+    if matches!(
+        route,
+        "/api/v1/datapoints/query" | "/api/v1/datapoints/query/tags" | "/api/v1/datapoints/delete"
+    ) {
+        m.query_latency.observe(started.elapsed());
+    }
     tracing::debug!(%method, %path, %peer, status = resp.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "request");
     Ok(resp)
 }
@@ -44,6 +53,14 @@ async fn dispatch(
     method: &Method,
     path: &str,
 ) -> Result<Response<Body>, ApiError> {
+    if path == "/metrics" && (method == Method::GET || method == Method::HEAD) {
+        let mut resp = Response::new(response::full(crate::metrics::metrics().render()));
+        resp.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        );
+        return Ok(resp);
+    }
     let Some(rest) = path.strip_prefix("/api/v1/") else {
         return Err(ApiError::NoRoute);
     };
@@ -147,6 +164,37 @@ fn index(query: &str) -> Result<Response<Body>, ApiError> {
         }
     }
     Ok(response::no_content())
+}
+
+/// The route pattern of a path, as the `route` label of request metrics (bounded cardinality).
+fn route_label(path: &str) -> &'static str {
+    const ROUTES: [&str; 15] = [
+        "/api/v1/version",
+        "/api/v1/datapoints",
+        "/api/v1/datapoints/index",
+        "/api/v1/datapoints/query",
+        "/api/v1/datapoints/query/tags",
+        "/api/v1/datapoints/delete",
+        "/api/v1/metricnames",
+        "/api/v1/tagnames",
+        "/api/v1/tagvalues",
+        "/api/v1/health/check",
+        "/api/v1/health/status",
+        "/api/v1/features",
+        "/metrics",
+        "/api/v1/metric/{name}",
+        "/api/v1/features/{family}",
+    ];
+    if let Some(r) = ROUTES.iter().find(|r| **r == path) {
+        return r;
+    }
+    if path.starts_with("/api/v1/metric/") {
+        "/api/v1/metric/{name}"
+    } else if path.starts_with("/api/v1/features/") {
+        "/api/v1/features/{family}"
+    } else {
+        "other"
+    }
 }
 
 /// Whether `Accept-Encoding` allows gzip.
