@@ -86,7 +86,7 @@ impl App {
                 addr: http_addr,
                 error,
             })?;
-        let telnet = if options.telnet.enabled {
+        let telnet = if options.telnet.enabled && options.http.role.ingests() {
             let telnet_addr = addr(&options.telnet.address, options.telnet.port);
             Some(
                 TelnetServer::start(

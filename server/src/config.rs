@@ -50,6 +50,54 @@ pub struct HttpOptions {
     pub healthy_response_code: u16,
     /// API categories this instance serves (`kairosdb.server.type`).
     pub server_type: ServerType,
+    /// Which service this process runs (`kairosdb.role`, `--role`; ours).
+    pub role: Role,
+}
+
+/// The services one process runs: everything (default), or the ingest or query side only, so
+/// the two scale separately on one Cassandra cluster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Role {
+    /// Ingestion, queries, metadata and deletes.
+    #[default]
+    All,
+    /// HTTP ingestion and telnet; no queries.
+    Ingest,
+    /// Queries, metadata and deletes; no ingestion, no telnet.
+    Query,
+}
+
+impl Role {
+    /// Parses `all`, `ingest` or `query` (any case).
+    pub fn parse(text: &str) -> Result<Role, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "all" => Ok(Role::All),
+            "ingest" => Ok(Role::Ingest),
+            "query" => Ok(Role::Query),
+            other => Err(format!(
+                "unknown role {other:?}: expected all, ingest or query"
+            )),
+        }
+    }
+
+    /// The role's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::All => "all",
+            Role::Ingest => "ingest",
+            Role::Query => "query",
+        }
+    }
+
+    /// Whether this role serves the ingest side (`/datapoints`, telnet).
+    pub fn ingests(self) -> bool {
+        self != Role::Query
+    }
+
+    /// Whether this role serves the query side (queries, metadata, deletes).
+    pub fn queries(self) -> bool {
+        self != Role::Ingest
+    }
 }
 
 impl Default for HttpOptions {
@@ -60,6 +108,7 @@ impl Default for HttpOptions {
             max_body_bytes: 256 << 20,
             healthy_response_code: 204,
             server_type: ServerType::default(),
+            role: Role::default(),
         }
     }
 }

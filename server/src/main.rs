@@ -7,12 +7,13 @@ use std::process::ExitCode;
 use kairosdb::app::App;
 use kairosdb::config::{ConfigError, Options, Sources};
 
-const USAGE: &str = "usage: kairosdb [run] [--config FILE] [--bind HOST:PORT] [--telnet HOST:PORT] [--data-dir DIR] [--check-config]
+const USAGE: &str = "usage: kairosdb [run] [--config FILE] [--bind HOST:PORT] [--telnet HOST:PORT] [--data-dir DIR] [--role all|ingest|query] [--check-config]
 
   --config, -p FILE   kairosdb.conf (HOCON) or kairosdb.properties
   --bind HOST:PORT    HTTP listener (default 0.0.0.0:8080; env KAIROSDB_BIND_ADDRESS)
   --telnet HOST:PORT  telnet listener (default 0.0.0.0:4242; env KAIROSDB_TELNET_ADDRESS)
   --data-dir DIR      embedded store directory (default ./kairosdb-data; env KAIROSDB_DATA_DIR)
+  --role ROLE         all (default), ingest (HTTP ingestion + telnet) or query (queries, metadata, deletes)
   --check-config      validate the configuration and exit 0 or 1";
 
 struct Args {
@@ -59,6 +60,7 @@ fn parse_args(args: Vec<String>) -> Result<Option<Args>, ConfigError> {
             "--data-dir" => sources
                 .flags
                 .push(("kairosdb.datastore.embedded.data_dir".into(), value(&a)?)),
+            "--role" => sources.flags.push(("kairosdb.role".into(), value(&a)?)),
             "--check-config" => check_only = true,
             other => {
                 return Err(ConfigError::Flag(format!(

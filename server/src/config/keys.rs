@@ -12,6 +12,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.jetty.max_body_size",
     "kairosdb.health.healthyResponseCode",
     "kairosdb.server.type",
+    "kairosdb.role",
     "kairosdb.service.telnet",
     "kairosdb.telnetserver.port",
     "kairosdb.telnetserver.address",
@@ -84,6 +85,9 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
         "kairosdb.server.type" => {
             o.http.server_type =
                 super::ServerType::parse(v).map_err(|reason| bad(shown, v, &reason))?
+        }
+        "kairosdb.role" => {
+            o.http.role = super::Role::parse(v).map_err(|reason| bad(shown, v, &reason))?
         }
         "kairosdb.service.telnet" => o.telnet.enabled = !(v.is_empty() || v == "<disabled>"),
         "kairosdb.telnetserver.port" => {

@@ -27,6 +27,8 @@ pub enum ApiError {
     TooLarge(usize),
     /// 403: the API category (`INGEST`, `QUERY`, `DELETE`) is disabled by `kairosdb.server.type`.
     Forbidden(&'static str),
+    /// 404 with a JSON error: the path belongs to a role this process does not run.
+    NotThisRole(&'static str),
 }
 
 impl ApiError {
@@ -39,6 +41,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotThisRole(_) => StatusCode::NOT_FOUND,
         }
     }
 
@@ -71,6 +74,11 @@ impl ApiError {
                 response::json(status, errors_body(&[Some(msg)]))
             }
             ApiError::NoRoute => response::bare(status),
+            ApiError::NotThisRole(role) => {
+                let msg =
+                    format!("not served here: this kairosdb-rs instance runs the {role} role");
+                response::json(status, errors_body(&[Some(msg)]))
+            }
             ApiError::Forbidden(category) => {
                 // InvalidServerTypeExceptionMapper: a literal body with a space after the colon, no CORS.
                 let body = format!("{{\"errors\": [\"Forbidden: {category} API methods are disabled on this KairosDB instance.\"]}}");

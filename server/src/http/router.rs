@@ -66,6 +66,26 @@ async fn dispatch(
     };
     let segments: Vec<&str> = rest.split('/').collect();
     let query = req.uri().query().unwrap_or("").to_string();
+    let role = state.options.http.role;
+    let ingest_path = matches!(
+        segments.as_slice(),
+        ["datapoints"] | ["datapoints", "index"]
+    );
+    let query_path = matches!(
+        segments.as_slice(),
+        ["datapoints", "query"]
+            | ["datapoints", "query", "tags"]
+            | ["datapoints", "delete"]
+            | ["metric", _]
+            | ["metricnames"]
+            | ["tagnames"]
+            | ["tagvalues"]
+            | ["features"]
+            | ["features", _]
+    );
+    if (ingest_path && !role.ingests()) || (query_path && !role.queries()) {
+        return Err(ApiError::NotThisRole(role.name()));
+    }
     if let Some(category) = category(&segments) {
         let t = state.options.http.server_type;
         let enabled = match category {
