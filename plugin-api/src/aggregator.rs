@@ -17,7 +17,7 @@ pub trait AggregatorFactory: Send + Sync {
 }
 
 /// What the host knows about one output group when it opens per-group state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupInfo {
     /// Metric name of the group.
     pub metric: String,

@@ -7,12 +7,16 @@
 //!    ([`Aggregator::open`]) or group ids ([`GroupBy::group_id`]);
 //! 3. points flow through in batches (slices), never one call per point.
 //!
+//! Third-party plugins are dynamic libraries that talk to the host through [`ffi`] (a C ABI)
+//! and export themselves with [`export_plugin!`].
+//!
 //! Errors a plugin reports are typed: [`ParamError`] while parsing (HTTP 400 or 500),
 //! [`AggregateError`] while running (HTTP 500).
 
 pub mod aggregator;
 pub mod context;
 pub mod error;
+pub mod ffi;
 pub mod group_by;
 pub mod metadata;
 pub mod params;

@@ -1,9 +1,10 @@
 //! Self-description of processors, served by `/api/v1/features`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One aggregator or group-by as `/api/v1/features` lists it.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct ProcessorMetadata {
     /// Query name, e.g. `avg`.
     pub name: String,
@@ -16,7 +17,8 @@ pub struct ProcessorMetadata {
 }
 
 /// One parameter of a processor (Java `@FeatureProperty`).
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct PropertyMetadata {
     /// JSON key.
     pub name: String,
@@ -47,7 +49,8 @@ pub struct PropertyMetadata {
 }
 
 /// A client-side validation rule of a property.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct ValidationMetadata {
     /// JavaScript expression.
     pub expression: String,
