@@ -247,6 +247,10 @@ pub struct IngestOptions {
     pub batch_size: usize,
     /// Submissions that may wait for the writer before senders are held back.
     pub queue_depth: usize,
+    /// Points that may be queued or in writing at once; past it senders wait (bounded memory).
+    pub max_queued_points: usize,
+    /// How long an HTTP ingest request waits for room before a 503 with `Retry-After`.
+    pub http_wait_ms: u64,
 }
 
 impl Default for IngestOptions {
@@ -254,8 +258,19 @@ impl Default for IngestOptions {
         IngestOptions {
             batch_size: 200_000,
             queue_depth: 1024,
+            max_queued_points: 2_000_000,
+            http_wait_ms: 5_000,
         }
     }
+}
+
+/// Plugin libraries loaded at start-up (`kairosdb.plugins.*`, ours); none by default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PluginOptions {
+    /// Directory whose every shared library is loaded as a plugin.
+    pub directory: Option<PathBuf>,
+    /// More plugin libraries, loaded after the directory's, in order.
+    pub paths: Vec<PathBuf>,
 }
 
 /// The whole configuration.
@@ -271,6 +286,8 @@ pub struct Options {
     pub query: QueryOptions,
     /// Ingest queue.
     pub ingest: IngestOptions,
+    /// Plugin libraries.
+    pub plugins: PluginOptions,
     /// Keys found in the file that this server does not use (reported at start-up).
     pub ignored_keys: Vec<String>,
 }

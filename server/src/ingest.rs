@@ -6,11 +6,12 @@
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use parking_lot::Mutex;
 use protocols::SeriesPoints;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::config::IngestOptions;
 use crate::datastore::{DatastoreError, DatastoreRef};
@@ -27,12 +28,28 @@ pub enum IngestError {
     /// The server is shutting down.
     #[error("cannot store data points: the server is shutting down")]
     Closed,
+    /// The queue stayed full for the whole allowed wait (the datastore is slower than the load).
+    #[error("cannot store data points: the ingest queue is full; retry later")]
+    Busy,
+}
+
+/// How long a submission may wait for room in the queue.
+#[derive(Clone, Copy, Debug)]
+pub enum Wait {
+    /// Until there is room (telnet: reading pauses meanwhile).
+    Forever,
+    /// At most this long, then [`IngestError::Busy`] (HTTP: 503).
+    AtMost(Duration),
 }
 
 /// Accepts batches of points; the future resolves when they are durable.
 pub trait Ingest: Send + Sync {
-    /// Queues `batch`; resolves `Ok` once it is stored durably.
-    fn submit(&self, batch: Vec<SeriesPoints>) -> BoxFuture<'static, Result<(), IngestError>>;
+    /// Queues `batch`, waiting for room as `wait` allows; resolves `Ok` once it is durable.
+    fn submit(
+        &self,
+        batch: Vec<SeriesPoints>,
+        wait: Wait,
+    ) -> BoxFuture<'static, Result<(), IngestError>>;
 }
 
 struct Job {
@@ -44,6 +61,9 @@ struct Job {
 pub struct IngestCore {
     tx: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// One permit per point queued or being written: bounds the memory the queue holds.
+    room: Arc<Semaphore>,
+    max_points: usize,
 }
 
 impl IngestCore {
@@ -55,9 +75,12 @@ impl IngestCore {
             .name("ingest-writer".into())
             .spawn(move || write_loop(rx, datastore, batch_size))
             .ok();
+        let max_points = opts.max_queued_points.max(1);
         Arc::new(IngestCore {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(writer),
+            room: Arc::new(Semaphore::new(max_points)),
+            max_points,
         })
     }
 
@@ -71,10 +94,33 @@ impl IngestCore {
 }
 
 impl Ingest for IngestCore {
-    fn submit(&self, batch: Vec<SeriesPoints>) -> BoxFuture<'static, Result<(), IngestError>> {
+    fn submit(
+        &self,
+        batch: Vec<SeriesPoints>,
+        wait: Wait,
+    ) -> BoxFuture<'static, Result<(), IngestError>> {
         let tx = self.tx.lock().clone();
+        let room = self.room.clone();
+        // A batch larger than the whole budget still goes through, alone.
+        let points = batch
+            .iter()
+            .map(|s| s.points.len())
+            .sum::<usize>()
+            .clamp(1, self.max_points) as u32;
         Box::pin(async move {
             let tx = tx.ok_or(IngestError::Closed)?;
+            let _permit = match wait {
+                Wait::Forever => room
+                    .acquire_many_owned(points)
+                    .await
+                    .map_err(|_| IngestError::Closed)?,
+                Wait::AtMost(d) => {
+                    match tokio::time::timeout(d, room.acquire_many_owned(points)).await {
+                        Ok(p) => p.map_err(|_| IngestError::Closed)?,
+                        Err(_) => return Err(IngestError::Busy),
+                    }
+                }
+            };
             let (done, wait) = oneshot::channel();
             let depth = &crate::metrics::metrics().ingest_queue_depth;
             depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -188,7 +234,10 @@ impl plugin_api::PointSink for IngestSink {
             points: points.to_vec(),
         };
         self.runtime
-            .block_on(self.ingest.submit(vec![series]))
+            .block_on(self.ingest.submit(vec![series], Wait::Forever))
             .map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests;

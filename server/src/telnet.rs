@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::ingest::IngestRef;
+use crate::ingest::{IngestRef, Wait};
 use crate::listener::Listener;
 use crate::metrics::metrics;
 use crate::state::version_text;
@@ -118,7 +118,7 @@ async fn serve(
         }
         if !batch.is_empty() {
             let n = batch.len() as u64;
-            match ingest.submit(batch).await {
+            match ingest.submit(batch, Wait::Forever).await {
                 Ok(()) => {
                     metrics()
                         .telnet_lines_accepted

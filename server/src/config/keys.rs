@@ -28,8 +28,12 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.datastore.concurrentQueryThreads",
     "kairosdb.queries.regex_prefix",
     "kairosdb.queries.default_time_zone",
+    "kairosdb.plugins.directory",
+    "kairosdb.plugins.paths",
     "kairosdb.queue_processor.batch_size",
     "kairosdb.queue_processor.queue_depth",
+    "kairosdb.queue_processor.max_queued_points",
+    "kairosdb.queue_processor.http_wait_ms",
 ];
 
 fn bad(key: &str, value: &str, reason: &str) -> ConfigError {
@@ -142,6 +146,10 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
                 return Err(bad(shown, v, "expected a positive number"));
             }
         }
+        "kairosdb.plugins.directory" => o.plugins.directory = (!v.is_empty()).then(|| v.into()),
+        "kairosdb.plugins.paths" => {
+            o.plugins.paths = list(v).into_iter().map(PathBuf::from).collect()
+        }
         "kairosdb.queries.regex_prefix" => o.query.regex_prefix = v.to_string(),
         "kairosdb.queries.default_time_zone" => {
             if v.parse::<chrono_tz::Tz>().is_err() && v != "UTC" {
@@ -155,6 +163,15 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
         }
         "kairosdb.queue_processor.batch_size" => {
             o.ingest.batch_size = num(shown, v, "expected a positive number")?
+        }
+        "kairosdb.queue_processor.max_queued_points" => {
+            o.ingest.max_queued_points = num(shown, v, "expected a positive number of points")?;
+            if o.ingest.max_queued_points == 0 {
+                return Err(bad(shown, v, "expected a positive number of points"));
+            }
+        }
+        "kairosdb.queue_processor.http_wait_ms" => {
+            o.ingest.http_wait_ms = num(shown, v, "expected milliseconds")?
         }
         "kairosdb.queue_processor.queue_depth" => {
             o.ingest.queue_depth = num(shown, v, "expected a positive number")?
@@ -203,6 +220,7 @@ pub fn apply_env(o: &mut Options, env: &BTreeMap<String, String>) -> Result<(), 
             "kairosdb.datastore.cassandra.keyspace",
         ),
         ("KAIROSDB_DATASTORE", "kairosdb.service.datastore"),
+        ("KAIROSDB_PLUGINS_DIR", "kairosdb.plugins.directory"),
         (
             "KAIROSDB_DEFAULT_TIME_ZONE",
             "kairosdb.queries.default_time_zone",

@@ -2,6 +2,7 @@
 //! only once they are durable (REST/MetricsResource.java `add`, `addGzip`).
 
 use std::io::Read;
+use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE};
@@ -10,6 +11,7 @@ use protocols::json::datapoints::parse_datapoints;
 
 use super::error::ApiError;
 use super::response::{self, Body};
+use crate::ingest::{IngestError, Wait};
 use crate::state::AppState;
 
 /// How a gzip failure is reported: Java answers 400 on the `application/gzip` route and 500
@@ -52,11 +54,15 @@ pub async fn add(
         .map_err(|e| ApiError::Internal(Some(format!("cannot parse data points: {e}"))))?;
     let points: usize = parsed.series.iter().map(|s| s.points.len()).sum();
     if points > 0 {
+        let wait = Wait::AtMost(Duration::from_millis(state.options.ingest.http_wait_ms));
         state
             .ingest
-            .submit(parsed.series)
+            .submit(parsed.series, wait)
             .await
-            .map_err(|e| ApiError::Internal(Some(e.to_string())))?;
+            .map_err(|e| match e {
+                IngestError::Busy => ApiError::Unavailable(e.to_string()),
+                e => ApiError::Internal(Some(e.to_string())),
+            })?;
     }
     if let Some(failure) = parsed.failure {
         tracing::debug!(status = failure.status, message = ?failure.message, stored = points, "ingest request failed");

@@ -29,6 +29,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     /// 404 with a JSON error: the path belongs to a role this process does not run.
     NotThisRole(&'static str),
+    /// 503 with `Retry-After`: the ingest queue is full (backpressure).
+    Unavailable(String),
 }
 
 impl ApiError {
@@ -42,6 +44,7 @@ impl ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotThisRole(_) => StatusCode::NOT_FOUND,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -74,6 +77,12 @@ impl ApiError {
                 response::json(status, errors_body(&[Some(msg)]))
             }
             ApiError::NoRoute => response::bare(status),
+            ApiError::Unavailable(msg) => {
+                let mut resp = response::json(status, errors_body(&[Some(msg)]));
+                resp.headers_mut()
+                    .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("1"));
+                resp
+            }
             ApiError::NotThisRole(role) => {
                 let msg =
                     format!("not served here: this kairosdb-rs instance runs the {role} role");
