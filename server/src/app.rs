@@ -72,6 +72,7 @@ impl App {
         let mut registry = Registry::new();
         aggregators::register_builtins(&mut registry)
             .map_err(|e| StartError::Registry(e.to_string()))?;
+        crate::plugins::load_all(&options.plugins, &mut registry);
         let ingest = IngestCore::start(datastore.clone(), &options.ingest);
         let state = Arc::new(AppState::new(
             options.clone(),

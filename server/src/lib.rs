@@ -7,6 +7,7 @@ pub mod http;
 pub mod ingest;
 pub mod listener;
 pub mod metrics;
+pub mod plugins;
 pub mod query;
 pub mod state;
 pub mod telnet;
