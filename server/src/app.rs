@@ -6,6 +6,7 @@ use std::sync::Arc;
 use plugin_api::Registry;
 
 use crate::config::{DatastoreKind, Options};
+use crate::datastore::cassandra::CassandraStore;
 use crate::datastore::embedded::EmbeddedStore;
 use crate::datastore::DatastoreRef;
 use crate::http::HttpServer;
@@ -64,9 +65,18 @@ impl App {
                 Arc::new(store)
             }
             DatastoreKind::Cassandra => {
-                return Err(StartError::Datastore(
-                    "the Cassandra datastore is not available in this build yet".into(),
-                ));
+                let ds = options.datastore.clone();
+                let store = tokio::task::spawn_blocking(move || {
+                    CassandraStore::open(
+                        &ds.cassandra_contact_points,
+                        &ds.cassandra_keyspace,
+                        ds.cassandra,
+                    )
+                })
+                .await
+                .map_err(|e| StartError::Datastore(e.to_string()))?
+                .map_err(|e| StartError::Datastore(e.to_string()))?;
+                Arc::new(store)
             }
         };
         let mut registry = Registry::new();

@@ -205,6 +205,8 @@ pub struct DatastoreOptions {
     pub cassandra_contact_points: Vec<String>,
     /// Cassandra keyspace.
     pub cassandra_keyspace: String,
+    /// The other `kairosdb.datastore.cassandra.*` settings.
+    pub cassandra: crate::datastore::cassandra::CassandraOptions,
 }
 
 impl Default for DatastoreOptions {
@@ -215,6 +217,7 @@ impl Default for DatastoreOptions {
             cache_max_size_mb: 64,
             cassandra_contact_points: vec!["localhost".into()],
             cassandra_keyspace: "kairosdb".into(),
+            cassandra: Default::default(),
         }
     }
 }

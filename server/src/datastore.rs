@@ -4,6 +4,7 @@
 //! (`spawn_blocking` or its own writer thread). Backends with async drivers bridge inside.
 //! The trait does not assume one stored record per point.
 
+pub mod cassandra;
 pub mod column_name;
 pub mod embedded;
 pub mod row_key;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{ConfigError, DatastoreKind, Options};
+use crate::datastore::cassandra::options as cassandra;
 
 /// Every kairosdb.conf key this server applies (Java names, plus ours under the same roots).
 pub const KNOWN_KEYS: &[&str] = &[
@@ -176,6 +177,9 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
         "kairosdb.queue_processor.queue_depth" => {
             o.ingest.queue_depth = num(shown, v, "expected a positive number")?
         }
+        k if k.starts_with(cassandra::ROOT) => {
+            return cassandra::apply(&mut o.datastore.cassandra, k, v, shown)
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -193,6 +197,13 @@ pub fn apply_env(o: &mut Options, env: &BTreeMap<String, String>) -> Result<(), 
         let name = env_name(key);
         if let Some(v) = env.get(&name) {
             apply(o, key, v, &name)?;
+        }
+    }
+    for key in cassandra::KNOWN_KEYS {
+        let key = format!("{}{key}", cassandra::ROOT);
+        let name = env_name(&key);
+        if let Some(v) = env.get(&name) {
+            apply(o, &key, v, &name)?;
         }
     }
     if let Some(v) = env.get("KAIROSDB_BIND_ADDRESS") {

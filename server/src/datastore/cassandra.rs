@@ -1,0 +1,205 @@
+//! The Cassandra datastore: the keyspace Java KairosDB 1.3 uses, read and written byte for
+//! byte (spec cassandra-storage.md), through the `scylla` driver.
+//!
+//! The [`Datastore`] trait is synchronous and called from blocking threads (and from the
+//! ingest writer's plain thread), so the store owns a small tokio runtime and bridges each
+//! call with `block_on`; column reads run as tasks on it and stream through channels.
+
+mod cache;
+pub mod cql;
+mod delete;
+mod legacy;
+pub mod options;
+mod read;
+mod rows;
+mod schema;
+mod session;
+mod write;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use protocols::SeriesPoints;
+use scylla::client::session::Session;
+use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
+
+pub use options::CassandraOptions;
+
+use super::column_name::RowSpec;
+use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, TagFilter};
+use cache::SeenCache;
+use session::{engine, now_ms, Statements};
+use write::WriteCaches;
+
+/// State shared by the calls and the read tasks.
+pub struct Inner {
+    session: Session,
+    statements: Statements,
+    options: CassandraOptions,
+    spec: RowSpec,
+    caches: Mutex<WriteCaches>,
+    /// Partition reads in flight (`simultaneous_cql_queries`).
+    reads: Semaphore,
+    /// Encoded `kairos_legacy` keys found through `row_key_index`: pre-1.0 values.
+    legacy_keys: Mutex<HashSet<Vec<u8>>>,
+}
+
+/// The Cassandra store.
+pub struct CassandraStore {
+    runtime: Option<Runtime>,
+    inner: Arc<Inner>,
+}
+
+impl CassandraStore {
+    /// Connects, creates the schema if missing, and reads the row layout from `spec`.
+    pub fn open(
+        hosts: &[String],
+        keyspace: &str,
+        options: CassandraOptions,
+    ) -> Result<Self, DatastoreError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("cassandra")
+            .enable_all()
+            .build()
+            .map_err(|e| engine(format!("cannot start the driver runtime: {e}")))?;
+        let inner = runtime.block_on(async {
+            let session = session::connect(hosts, &options).await?;
+            let (release, major) = schema::server_version(&session).await?;
+            tracing::info!(release = %release, keyspace, "connected to Cassandra");
+            schema::create(&session, keyspace, &options, major).await?;
+            let spec = schema::read_row_spec(&session, &options).await?;
+            let statements = Statements::prepare(&session, &options).await?;
+            Ok::<_, DatastoreError>(Inner {
+                session,
+                statements,
+                spec,
+                caches: Mutex::new(WriteCaches {
+                    row_keys: SeenCache::new(options.row_key_cache_size),
+                    row_times: SeenCache::new(options.string_cache_size),
+                }),
+                reads: Semaphore::new(options.simultaneous_queries),
+                legacy_keys: Mutex::new(HashSet::new()),
+                options,
+            })
+        })?;
+        Ok(CassandraStore {
+            runtime: Some(runtime),
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The keyspace's row layout, as read from its `spec` table.
+    pub fn row_spec(&self) -> RowSpec {
+        self.inner.spec
+    }
+
+    fn block_on<T>(
+        &self,
+        f: impl std::future::Future<Output = Result<T, DatastoreError>>,
+    ) -> Result<T, DatastoreError> {
+        match &self.runtime {
+            Some(rt) => rt.block_on(f),
+            None => Err(engine("the store is closed")),
+        }
+    }
+}
+
+impl Drop for CassandraStore {
+    fn drop(&mut self) {
+        // Dropping a runtime may block; this may run on an async thread.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Datastore for CassandraStore {
+    fn write(&self, batch: &[SeriesPoints]) -> Result<(), DatastoreError> {
+        let now = now_ms();
+        let plan = {
+            let mut caches = self.inner.caches.lock();
+            write::plan(
+                batch,
+                &self.inner.spec,
+                &self.inner.options,
+                &mut caches,
+                now,
+            )?
+        };
+        if plan.point_count() == 0 {
+            return Ok(());
+        }
+        self.block_on(write::execute(&self.inner, &plan, now))?;
+        plan.commit(&mut self.inner.caches.lock());
+        Ok(())
+    }
+
+    fn metric_names(&self, prefix: Option<&str>) -> Result<Vec<String>, DatastoreError> {
+        self.block_on(rows::metric_names(&self.inner, prefix))
+    }
+
+    fn tag_names(&self) -> Result<Vec<String>, DatastoreError> {
+        self.block_on(rows::tags(&self.inner, true))
+    }
+
+    fn tag_values(&self) -> Result<Vec<String>, DatastoreError> {
+        self.block_on(rows::tags(&self.inner, false))
+    }
+
+    fn find_rows(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<Vec<RowKey>, DatastoreError> {
+        self.block_on(rows::find_rows(&self.inner, metric, start, end, filter))
+    }
+
+    fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {
+        self.block_on(read::count(&self.inner, row, range))
+    }
+
+    fn read_points(
+        &self,
+        row: &RowKey,
+        range: &ReadRange,
+    ) -> Result<Box<dyn PointReader>, DatastoreError> {
+        let rt = self
+            .runtime
+            .as_ref()
+            .ok_or_else(|| engine("the store is closed"))?;
+        Ok(Box::new(read::RowReader::start(
+            rt.handle(),
+            self.inner.clone(),
+            row.clone(),
+            *range,
+        )))
+    }
+
+    fn delete(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<(), DatastoreError> {
+        self.block_on(delete::delete(&self.inner, metric, start, end, filter))
+    }
+
+    fn check_health(&self) -> Result<(), DatastoreError> {
+        self.block_on(async {
+            schema::server_version(&self.inner.session)
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn close(&self) -> Result<(), DatastoreError> {
+        // Every write was acknowledged before `write` returned: nothing to flush.
+        Ok(())
+    }
+}

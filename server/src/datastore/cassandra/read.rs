@@ -1,0 +1,246 @@
+//! Reading the columns of one row (spec §5.4): Java's slice bounds, page by page on the
+//! store's runtime with at most `simultaneous_cql_queries` pages in flight, streamed to the
+//! query engine through a bounded channel.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use plugin_api::{DataPoint, Order};
+use scylla::response::PagingState;
+use scylla::value::CqlValue;
+use tokio::sync::mpsc;
+
+use super::legacy;
+use super::session::{engine, with_retry};
+use super::Inner;
+use crate::datastore::column_name::RowSpec;
+use crate::datastore::{value_codec, DatastoreError, PointReader, ReadRange, RowKey};
+
+/// Java `cqlQueryWithRowKeys` bounds: `[start column, end column)` as 4-byte blobs, the end
+/// being the encoded column of the last admitted time plus one; `None` when the range
+/// misses the row.
+pub fn column_bounds(
+    spec: &RowSpec,
+    row_time: i64,
+    start: i64,
+    end: i64,
+) -> Option<([u8; 4], [u8; 4])> {
+    let width = spec.width_millis();
+    if end < row_time || start > row_time.saturating_add(width - 1) {
+        return None;
+    }
+    let lo = if start < row_time {
+        [0; 4]
+    } else {
+        spec.column_name(row_time, start)
+    };
+    let last = if end > row_time.saturating_add(width) {
+        row_time.saturating_add(width)
+    } else {
+        end
+    };
+    let hi = i32::from_be_bytes(spec.column_name(row_time, last)).wrapping_add(1);
+    Some((lo, hi.to_be_bytes()))
+}
+
+/// Bind values of a column query or count.
+pub fn bounds_values(key: Vec<u8>, lo: [u8; 4], hi: [u8; 4], limit: u64) -> Vec<CqlValue> {
+    let mut v = vec![
+        CqlValue::Blob(key),
+        CqlValue::Blob(lo.to_vec()),
+        CqlValue::Blob(hi.to_vec()),
+    ];
+    if limit > 0 {
+        v.push(CqlValue::Int(limit.min(i32::MAX as u64) as i32));
+    }
+    v
+}
+
+/// Decodes one stored column of `row`.
+fn decode(
+    row: &RowKey,
+    spec: &RowSpec,
+    pre10: bool,
+    column: &[u8],
+    value: &[u8],
+) -> Result<DataPoint, DatastoreError> {
+    let column: [u8; 4] = column
+        .try_into()
+        .map_err(|_| DatastoreError::Corrupt(format!("column name of {} bytes", column.len())))?;
+    let timestamp = spec.column_timestamp(row.row_time, column);
+    let value = if pre10 {
+        legacy::decode(column, value).map_err(|e| DatastoreError::Corrupt(e.to_string()))?
+    } else {
+        value_codec::decode(&row.data_type, value)
+            .map_err(|e| DatastoreError::Corrupt(e.to_string()))?
+    };
+    Ok(DataPoint { timestamp, value })
+}
+
+/// Fetches the pages of one row and sends them on; stops when the reader is dropped.
+async fn pump(
+    inner: Arc<Inner>,
+    row: RowKey,
+    range: ReadRange,
+    tx: mpsc::Sender<Result<Vec<DataPoint>, DatastoreError>>,
+) {
+    let key = row.encode();
+    let pre10 = inner.legacy_keys.lock().contains(&key);
+    let Some((lo, hi)) = column_bounds(&inner.spec, row.row_time, range.start, range.end) else {
+        return;
+    };
+    let which = match (range.order, range.limit > 0) {
+        (Order::Asc, false) => 0,
+        (Order::Desc, false) => 1,
+        (Order::Asc, true) => 2,
+        (Order::Desc, true) => 3,
+    };
+    let stmt = &inner.statements.points[which];
+    let values = bounds_values(key, lo, hi, range.limit);
+    let mut state = PagingState::start();
+    loop {
+        let page = {
+            let Ok(_permit) = inner.reads.acquire().await else {
+                return;
+            };
+            with_retry(inner.options.retries, || {
+                inner
+                    .session
+                    .execute_single_page(stmt, &values, state.clone())
+            })
+            .await
+        };
+        let (result, next) = match page {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = tx.send(Err(engine(format!("read failed: {e}")))).await;
+                return;
+            }
+        };
+        let points = result.into_rows_result().map_err(engine).and_then(|rows| {
+            rows.rows::<(Vec<u8>, Vec<u8>)>()
+                .map_err(engine)?
+                .map(|r| {
+                    let (c, v) = r.map_err(engine)?;
+                    decode(&row, &inner.spec, pre10, &c, &v)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let failed = points.is_err();
+        if !matches!(&points, Ok(p) if p.is_empty()) && tx.send(points).await.is_err() {
+            return;
+        }
+        if failed {
+            return;
+        }
+        match next.into_paging_control_flow() {
+            ControlFlow::Break(()) => return,
+            ControlFlow::Continue(s) => state = s,
+        }
+    }
+}
+
+/// Streams one row's points, read ahead by a task on the store's runtime.
+pub struct RowReader {
+    rx: mpsc::Receiver<Result<Vec<DataPoint>, DatastoreError>>,
+}
+
+impl RowReader {
+    /// Starts reading `row` in `range` on `rt`.
+    pub fn start(
+        rt: &tokio::runtime::Handle,
+        inner: Arc<Inner>,
+        row: RowKey,
+        range: ReadRange,
+    ) -> Self {
+        let (tx, rx) = mpsc::channel(1);
+        rt.spawn(pump(inner, row, range, tx));
+        RowReader { rx }
+    }
+}
+
+impl PointReader for RowReader {
+    fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+        match self.rx.blocking_recv() {
+            Some(Ok(points)) => {
+                out.extend(points);
+                Ok(true)
+            }
+            Some(Err(e)) => Err(e),
+            None => Ok(false),
+        }
+    }
+}
+
+/// Points of `row` in `range` (at most `range.limit`): a server-side `COUNT(*)`.
+pub async fn count(inner: &Inner, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {
+    let Some((lo, hi)) = column_bounds(&inner.spec, row.row_time, range.start, range.end) else {
+        return Ok(0);
+    };
+    let values = bounds_values(row.encode(), lo, hi, 0);
+    let (n,) = with_retry(inner.options.retries, || {
+        inner
+            .session
+            .execute_unpaged(&inner.statements.count, &values)
+    })
+    .await
+    .map_err(engine)?
+    .into_rows_result()
+    .map_err(engine)?
+    .single_row::<(i64,)>()
+    .map_err(engine)?;
+    let n = n.max(0) as u64;
+    Ok(if range.limit > 0 {
+        n.min(range.limit)
+    } else {
+        n
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datastore::column_name::DEFAULT_ROW_WIDTH_MS;
+
+    const W: i64 = DEFAULT_ROW_WIDTH_MS;
+
+    #[test]
+    fn bounds_inside_and_across_rows() {
+        let ms = RowSpec::default();
+        let rt = 1_698_278_400_000;
+        // Whole row: 0 .. W + 1.
+        let (lo, hi) = column_bounds(&ms, rt, i64::MIN, i64::MAX).unwrap();
+        assert_eq!((lo, hi), ([0; 4], ((W + 1) as i32).to_be_bytes()));
+        // Inclusive end: the column of `end` plus one.
+        let (lo, hi) = column_bounds(&ms, rt, rt + 10, rt + 20).unwrap();
+        assert_eq!((i32::from_be_bytes(lo), i32::from_be_bytes(hi)), (10, 21));
+        assert!(column_bounds(&ms, rt, rt + W, i64::MAX).is_none());
+        assert!(column_bounds(&ms, rt, 0, rt - 1).is_none());
+    }
+
+    #[test]
+    fn legacy_bounds_wrap_but_keep_unsigned_order() {
+        let legacy = RowSpec::Legacy { width: W };
+        let (lo, hi) = column_bounds(&legacy, 0, 0, i64::MAX).unwrap();
+        assert_eq!(lo, [0; 4]);
+        // (W << 1) + 1 as an unsigned 4-byte blob sorts after the last column (d = W - 1).
+        assert_eq!(hi, [0xd8, 0x4b, 0x18, 0x01]);
+        assert!(hi > legacy.column_name(0, W - 1));
+    }
+
+    #[test]
+    fn negative_row_time() {
+        let ms = RowSpec::default();
+        let rt = ms.row_time(-1);
+        assert_eq!(rt, -2);
+        let (lo, hi) = column_bounds(&ms, rt, -10, 0).unwrap();
+        assert_eq!((i32::from_be_bytes(lo), i32::from_be_bytes(hi)), (0, 3));
+    }
+
+    #[test]
+    fn limit_is_bound_as_int() {
+        let v = bounds_values(vec![1], [0; 4], [0, 0, 0, 1], u64::MAX);
+        assert_eq!(v.last(), Some(&CqlValue::Int(i32::MAX)));
+        assert_eq!(bounds_values(vec![1], [0; 4], [0; 4], 0).len(), 3);
+    }
+}
