@@ -31,5 +31,8 @@ pub use metadata::{ProcessorMetadata, PropertyMetadata, ValidationMetadata};
 pub use point::{DataPoint, Value};
 pub use registry::{Registry, RegistryError};
 
+/// The JSON crate of the factory signatures, re-exported so plugins need no other dependency.
+pub use serde_json;
+
 /// Version of this API; a plugin built against another version is refused.
 pub const API_VERSION: u32 = 1;
