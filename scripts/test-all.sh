@@ -14,8 +14,8 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== build the server binary and the plugin libraries used by the end-to-end tests"
-cargo build -p kairosdb-server --bin kairosdb \
-    -p mad-aggregator -p modulo-group-by \
+cargo build -p kairosdb-server --bin kairosdb
+cargo build -p mad-aggregator -p modulo-group-by \
     -p plugin-no-entry -p plugin-wrong-version -p plugin-clash -p plugin-faulty
 echo "== cargo test"
 cargo test --workspace
