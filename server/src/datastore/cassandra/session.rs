@@ -238,6 +238,41 @@ mod tests {
     }
 
     #[test]
+    fn retries_transient_errors_only() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let calls = std::cell::Cell::new(0);
+        let timeout = || ExecutionError::RequestTimeout(Duration::from_millis(1));
+        let r: Result<(), _> = rt.block_on(with_retry(2, || {
+            calls.set(calls.get() + 1);
+            std::future::ready(Err(timeout()))
+        }));
+        assert!(r.is_err());
+        assert_eq!(calls.get(), 3);
+        calls.set(0);
+        let r = rt.block_on(with_retry(5, || {
+            calls.set(calls.get() + 1);
+            std::future::ready(if calls.get() < 2 {
+                Err(timeout())
+            } else {
+                Ok(7)
+            })
+        }));
+        assert_eq!((r.ok(), calls.get()), (Some(7), 2));
+        calls.set(0);
+        let r: Result<(), _> = rt.block_on(with_retry(5, || {
+            calls.set(calls.get() + 1);
+            std::future::ready(Err(ExecutionError::BadQuery(
+                scylla::errors::BadQuery::PartitionKeyExtraction,
+            )))
+        }));
+        assert!(r.is_err());
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
     fn transient_errors() {
         assert!(is_transient(&ExecutionError::RequestTimeout(
             Duration::from_secs(1)

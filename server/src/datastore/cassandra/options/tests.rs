@@ -1,0 +1,144 @@
+//! Cassandra keys, defaults and contact points.
+
+use super::*;
+
+fn set(o: &mut CassandraOptions, k: &str, v: &str) -> Result<bool, ConfigError> {
+    apply(o, k, v, k)
+}
+
+#[test]
+fn java_defaults() {
+    let o = CassandraOptions::default();
+    assert_eq!(o.read_consistency, Consistency::One);
+    assert_eq!(o.write_consistency, Consistency::Quorum);
+    assert_eq!(o.create_with("data_points"), "WITH COMPACT STORAGE");
+    assert_eq!(o.create_with("row_keys"), "");
+    assert_eq!(o.create_with("spec"), "");
+    assert_eq!(o.simultaneous_queries, 20);
+    assert_eq!(o.compression, Some(Compression::Lz4));
+}
+
+#[test]
+fn cluster_and_flat_keys() {
+    let mut o = CassandraOptions::default();
+    let k = |s: &str| format!("{ROOT}{s}");
+    assert!(set(&mut o, &k("write_cluster.write_consistency_level"), "ONE").unwrap());
+    assert!(set(&mut o, &k("read_consistency_level"), "local_quorum").unwrap());
+    assert!(set(&mut o, &k("write_cluster.auth.user_name"), "u").unwrap());
+    assert!(set(&mut o, &k("write_cluster.auth.password"), "p").unwrap());
+    assert!(set(&mut o, &k("table_create_with.data_points"), "").unwrap());
+    assert!(set(&mut o, &k("write_cluster.row_time_unit"), "SECONDS").unwrap());
+    assert!(set(&mut o, &k("write_batch_size"), "50").unwrap());
+    assert!(!set(&mut o, &k("write_cluster.max_queue_size"), "500").unwrap());
+    assert!(!set(&mut o, &k("table_create_with.nope"), "x").unwrap());
+    assert!(!set(&mut o, "kairosdb.jetty.port", "1").unwrap());
+    assert!(set(
+        &mut o,
+        &k("write_cluster.tag_indexed_row_key_lookup_metrics"),
+        "[]"
+    )
+    .unwrap());
+    assert!(set(
+        &mut o,
+        &k("write_cluster.tag_indexed_row_key_lookup_metrics"),
+        "[m]"
+    )
+    .is_err());
+    assert!(set(
+        &mut o,
+        &k("write_cluster.tag_indexed_row_key_lookup_metrics.m"),
+        "[host]"
+    )
+    .is_err());
+    assert_eq!(o.write_consistency, Consistency::One);
+    assert_eq!(o.read_consistency, Consistency::LocalQuorum);
+    assert_eq!(
+        (o.user.as_deref(), o.password.as_deref()),
+        (Some("u"), Some("p"))
+    );
+    assert_eq!(o.create_with("data_points"), "");
+    assert_eq!(o.row_time_unit, RowTimeUnit::Seconds);
+    assert_eq!(o.write_batch_size, 50);
+}
+
+#[test]
+fn bad_values_name_the_key() {
+    let mut o = CassandraOptions::default();
+    for (k, v) in [
+        ("write_cluster.write_consistency_level", "MOST"),
+        ("write_cluster.row_time_unit", "HOURS"),
+        ("datapoint_ttl", "-1"),
+        ("datapoint_ttl", "630720001"),
+        ("write_batch_size", "0"),
+        ("use_ssl", "yes"),
+    ] {
+        let key = format!("{ROOT}{k}");
+        let e = set(&mut o, &key, v).unwrap_err().to_string();
+        assert!(e.contains(&key), "{e}");
+    }
+}
+
+#[test]
+fn from_a_config_file_and_the_environment() {
+    use crate::config::{Options, Sources};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kairosdb.conf");
+    std::fs::write(
+        &path,
+        "kairosdb.datastore.cassandra {\n  write_cluster {\n    cql_host_list: [\"10.0.0.1\", \"10.0.0.2:9043\"]\n    replication: \"{'class': 'NetworkTopologyStrategy','dc1' : 3}\"\n    read_consistency_level: \"LOCAL_ONE\"\n    connections_per_host.local.core: 5\n  }\n  table_create_with.data_points: \"\"\n}\n",
+    )
+    .unwrap();
+    let env = [
+        ("KAIROSDB_DATASTORE", "cassandra"),
+        ("KAIROSDB_CASSANDRA_KEYSPACE", "ks1"),
+        (
+            "KAIROSDB_DATASTORE_CASSANDRA_WRITE_CLUSTER_WRITE_CONSISTENCY_LEVEL",
+            "ALL",
+        ),
+    ];
+    let o = Options::load(&Sources {
+        file: Some(path),
+        env: env
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        flags: vec![],
+    })
+    .unwrap();
+    let d = &o.datastore;
+    assert_eq!(d.kind, crate::config::DatastoreKind::Cassandra);
+    assert_eq!(
+        d.cassandra_contact_points,
+        vec!["10.0.0.1", "10.0.0.2:9043"]
+    );
+    assert_eq!(d.cassandra_keyspace, "ks1");
+    assert_eq!(
+        d.cassandra.replication,
+        "{'class': 'NetworkTopologyStrategy','dc1' : 3}"
+    );
+    assert_eq!(d.cassandra.read_consistency, Consistency::LocalOne);
+    assert_eq!(d.cassandra.write_consistency, Consistency::All);
+    assert_eq!(d.cassandra.create_with("data_points"), "");
+    // Java keys with no effect here are listed, not refused.
+    assert_eq!(
+        o.ignored_keys,
+        vec!["kairosdb.datastore.cassandra.write_cluster.connections_per_host.local.core"]
+    );
+}
+
+#[test]
+fn contact_points() {
+    assert_eq!(
+        contact_point("localhost").unwrap(),
+        ("localhost".into(), 9042)
+    );
+    assert_eq!(
+        contact_point("10.0.0.1:9043").unwrap(),
+        ("10.0.0.1".into(), 9043)
+    );
+    assert_eq!(contact_point("[::1]:9999").unwrap(), ("::1".into(), 9999));
+    assert_eq!(contact_point("[::1]").unwrap(), ("::1".into(), 9042));
+    assert_eq!(contact_point("::1").unwrap(), ("::1".into(), 9042));
+    assert!(contact_point("h:port").is_err());
+    assert!(contact_point("").is_err());
+}
