@@ -5,7 +5,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 
 use super::json::{context_from_json, group_from_json, params_from_json};
-use super::result::{guard, FfiErrorKind, FfiResult};
+use super::result::{guard, guard_release, FfiErrorKind, FfiResult};
 use super::types::FfiString;
 use super::types::{borrow_points, copy_points, FfiPoint, FfiPointSink, FfiPointSlice, FfiStr};
 use super::vtable::{FfiAggregator, FfiAggregatorFactory, FfiAggregatorState};
@@ -103,7 +103,7 @@ unsafe extern "C" fn agg_factory_create(
 }
 
 unsafe extern "C" fn agg_factory_release(state: *mut c_void) {
-    drop(Box::from_raw(state as *mut ExportedFactory));
+    guard_release(|| drop(Box::from_raw(state as *mut ExportedFactory)));
 }
 
 impl From<Arc<dyn AggregatorFactory>> for FfiAggregatorFactory {
@@ -191,7 +191,7 @@ unsafe extern "C" fn agg_open(
 }
 
 unsafe extern "C" fn agg_release(state: *mut c_void) {
-    drop(Box::from_raw(state as *mut Exported));
+    guard_release(|| drop(Box::from_raw(state as *mut Exported)));
 }
 
 /// Per-group state with reusable conversion buffers.
@@ -266,5 +266,5 @@ unsafe extern "C" fn state_finish(state: *mut c_void, sink: FfiPointSink) -> Ffi
 }
 
 unsafe extern "C" fn state_release(state: *mut c_void) {
-    drop(Box::from_raw(state as *mut ExportedState));
+    guard_release(|| drop(Box::from_raw(state as *mut ExportedState)));
 }

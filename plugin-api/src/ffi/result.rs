@@ -140,11 +140,23 @@ pub fn guard(kind: FfiErrorKind, what: &str, f: impl FnOnce() -> FfiResult) -> F
         Ok(r) => r,
         Err(payload) => {
             let msg = format!("{what} panicked: {}", panic_message(payload.as_ref()));
-            // A payload whose destructor panics again must not unwind out of here.
-            if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-                std::mem::forget(again);
-            }
+            drop_payload(payload);
             FfiResult::error(kind, msg)
         }
+    }
+}
+
+/// Runs a `release` body (a destructor of plugin state) without letting a panic unwind out
+/// of an `extern "C"` function; a panicking destructor leaks instead of aborting.
+pub fn guard_release(f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        drop_payload(payload);
+    }
+}
+
+/// Drops a panic payload; one whose own destructor panics is leaked instead.
+fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(again);
     }
 }

@@ -13,7 +13,7 @@ use crate::{
 
 mod processors;
 
-use processors::{EchoFactory, ModFactory, SumFactory, STATES_DROPPED};
+use processors::{BombFactory, EchoFactory, ModFactory, SumFactory, STATES_DROPPED};
 
 /// Sends an aggregator factory through the FFI and back.
 fn round_trip_aggregator(f: Arc<dyn AggregatorFactory>) -> Arc<dyn AggregatorFactory> {
@@ -188,6 +188,13 @@ fn dropping_the_foreign_state_releases_the_plugin_state() {
     let before = STATES_DROPPED.load(AtomicOrdering::SeqCst);
     drop(a.open(&GroupInfo::default()).unwrap());
     assert!(STATES_DROPPED.load(AtomicOrdering::SeqCst) > before);
+}
+
+#[test]
+fn a_panicking_destructor_in_the_plugin_does_not_abort() {
+    let f = round_trip_aggregator(Arc::new(BombFactory));
+    let a = f.create(&Map::new(), &ctx()).unwrap();
+    drop(a.open(&GroupInfo::default()).unwrap());
 }
 
 #[test]

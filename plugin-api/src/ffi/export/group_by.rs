@@ -4,7 +4,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 
 use super::{create_args, write_string};
-use crate::ffi::result::{guard, FfiErrorKind, FfiResult};
+use crate::ffi::result::{guard, guard_release, FfiErrorKind, FfiResult};
 use crate::ffi::types::{copy_points, FfiPointSlice, FfiStr, FfiString};
 use crate::ffi::vtable::{FfiGroupBy, FfiGroupByFactory};
 use crate::{GroupBy, GroupByFactory};
@@ -61,7 +61,7 @@ unsafe extern "C" fn factory_create(
 }
 
 unsafe extern "C" fn factory_release(state: *mut c_void) {
-    drop(Box::from_raw(state as *mut ExportedFactory));
+    guard_release(|| drop(Box::from_raw(state as *mut ExportedFactory)));
 }
 
 impl From<Arc<dyn GroupByFactory>> for FfiGroupByFactory {
@@ -154,5 +154,5 @@ unsafe extern "C" fn result_json(state: *const c_void, id: i64, out: *mut FfiStr
 }
 
 unsafe extern "C" fn release(state: *mut c_void) {
-    drop(Box::from_raw(state as *mut Exported));
+    guard_release(|| drop(Box::from_raw(state as *mut Exported)));
 }

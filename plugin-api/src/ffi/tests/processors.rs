@@ -247,3 +247,56 @@ impl GroupBy for Mod {
         format!("{{\"name\":\"test_mod\",\"group\":{id}}}")
     }
 }
+
+/// `test_bomb`: per-group state whose destructor panics.
+pub struct BombFactory;
+struct Bomb;
+struct BombState;
+
+impl Drop for BombState {
+    fn drop(&mut self) {
+        panic!("boom in drop");
+    }
+}
+
+impl AggregatorFactory for BombFactory {
+    fn name(&self) -> &str {
+        "test_bomb"
+    }
+
+    fn metadata(&self) -> ProcessorMetadata {
+        ProcessorMetadata::default()
+    }
+
+    fn create(
+        &self,
+        _params: &Map<String, Json>,
+        _ctx: &QueryContext,
+    ) -> Result<Box<dyn Aggregator>, ParamError> {
+        Ok(Box::new(Bomb))
+    }
+}
+
+impl Aggregator for Bomb {
+    fn accepts(&self, _group_type: &str) -> bool {
+        true
+    }
+
+    fn output_type(&self, input_type: &str) -> String {
+        input_type.to_string()
+    }
+
+    fn open(&self, _group: &GroupInfo) -> Result<Box<dyn AggregatorState>, AggregateError> {
+        Ok(Box::new(BombState))
+    }
+}
+
+impl AggregatorState for BombState {
+    fn push(&mut self, _b: &[DataPoint], _o: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        Ok(())
+    }
+}
