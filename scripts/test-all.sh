@@ -19,3 +19,13 @@ cargo build -p mad-aggregator -p modulo-group-by \
     -p plugin-no-entry -p plugin-wrong-version -p plugin-clash -p plugin-faulty
 echo "== cargo test"
 cargo test --workspace
+echo "== plugin FFI round trips under valgrind (memory errors and leaks across the boundary)"
+if command -v valgrind >/dev/null 2>&1; then
+    ffi_tests=$(cargo test -p kairosdb-plugin-api --lib --no-run --message-format=json 2>/dev/null \
+        | sed -n 's/.*"executable":"\([^"]*plugin_api-[^"]*\)".*/\1/p' | head -n 1)
+    valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+        --error-exitcode=9 \
+        "$ffi_tests" ffi --test-threads=1
+else
+    echo "valgrind not installed: skipped"
+fi
