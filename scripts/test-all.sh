@@ -29,3 +29,12 @@ if command -v valgrind >/dev/null 2>&1; then
 else
     echo "valgrind not installed: skipped"
 fi
+echo "== plugins built by another Rust compiler (nightly), loaded by this server"
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    cargo +nightly build -p mad-aggregator -p modulo-group-by \
+        -p plugin-no-entry -p plugin-wrong-version -p plugin-clash -p plugin-faulty \
+        --target-dir target/other-rustc
+    KAIROSDB_PLUGIN_LIBS=target/other-rustc/debug cargo test -p kairosdb-tests --test plugins
+else
+    echo "no nightly toolchain: skipped"
+fi

@@ -2,7 +2,11 @@
 //! real binary from a plugin directory and a path list, used in real HTTP queries.
 //!
 //! The libraries are built next to the server binary (`scripts/test-all.sh` runs
-//! `cargo build -p mad-aggregator -p modulo-group-by -p plugin-...` before the tests).
+//! `cargo build -p mad-aggregator -p modulo-group-by -p plugin-...` before the tests). To check
+//! that plugins built by another compiler work, build them with it into another target
+//! directory and point `KAIROSDB_PLUGIN_LIBS` at it:
+//! `cargo +nightly build -p mad-aggregator ... --target-dir /tmp/nightly` then
+//! `KAIROSDB_PLUGIN_LIBS=/tmp/nightly/debug cargo test -p kairosdb-tests --test plugins`.
 
 use std::path::{Path, PathBuf};
 
@@ -14,12 +18,16 @@ use serde_json::{json, Value};
 /// 2020-09-13T12:27:00Z, a minute boundary.
 const BASE: i64 = 1_600_000_020_000;
 
-/// Path of a workspace cdylib built beside the server binary.
+/// Path of a workspace cdylib: in `$KAIROSDB_PLUGIN_LIBS` when set (e.g. plugins built by
+/// another Rust compiler), else beside the server binary.
 fn built_library(name: &str) -> PathBuf {
-    let dir = binary_path()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let dir = match std::env::var_os("KAIROSDB_PLUGIN_LIBS") {
+        Some(d) => PathBuf::from(d),
+        None => binary_path()
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    };
     let p = dir.join(format!(
         "{}{name}{}",
         std::env::consts::DLL_PREFIX,
