@@ -129,6 +129,7 @@ impl Datastore for CassandraStore {
                 now,
             )?
         };
+        tracing::debug!(points = plan.point_count(), now, "cassandra write");
         if plan.point_count() == 0 {
             return Ok(());
         }

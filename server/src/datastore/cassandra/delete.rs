@@ -63,7 +63,9 @@ async fn delete_row(
 ) -> Result<bool, DatastoreError> {
     let st = &inner.statements;
     let key = row.encode();
-    match action(&inner.spec, row.row_time, start, end) {
+    let act = action(&inner.spec, row.row_time, start, end);
+    tracing::debug!(metric = %row.metric, row_time = row.row_time, ?act, tagged, "delete row");
+    match act {
         RowAction::Whole => {
             let (metric, rt) = (row.metric.as_str(), CqlTimestamp(row.row_time));
             run(inner, &st.delete_row, (&key,), now).await?;
