@@ -92,12 +92,19 @@ impl Cql {
 
     /// The real server on this keyspace.
     fn server(&self) -> Server {
+        self.server_with(&[])
+    }
+
+    /// The real server on this keyspace, with extra environment variables.
+    fn server_with(&self, extra: &[(&str, &str)]) -> Server {
+        let mut env = vec![
+            ("KAIROSDB_DATASTORE".to_string(), "cassandra".to_string()),
+            ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact()),
+            ("KAIROSDB_CASSANDRA_KEYSPACE".into(), self.keyspace.clone()),
+        ];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         Server::start_with(ServerOptions {
-            env: vec![
-                ("KAIROSDB_DATASTORE".into(), "cassandra".into()),
-                ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact()),
-                ("KAIROSDB_CASSANDRA_KEYSPACE".into(), self.keyspace.clone()),
-            ],
+            env,
             ..ServerOptions::default()
         })
     }
@@ -490,4 +497,55 @@ fn tag_names_and_values_for_the_1_2_calls() {
     assert_eq!(names, vec!["dc", "host", "rack"]);
     let values = kairosdb_tests::string_results(&s, "/api/v1/tagvalues");
     assert_eq!(values, vec!["h1", "r9", "x"]);
+}
+
+#[test]
+fn tag_indexed_row_keys_are_written_and_deleted_as_java_does() {
+    // spec cassandra-storage.md §4.4, §4.7, §6.
+    let c = Cql::new();
+    let s = c.server_with(&[(
+        "KAIROSDB_DATASTORE_CASSANDRA_WRITE_CLUSTER_TAG_INDEXED_ROW_KEY_LOOKUP_METRICS",
+        r#"["sys.cpu"]"#,
+    )]);
+    let mut body = metric(
+        "sys.cpu",
+        &[("host", "a"), ("dc", "x")],
+        &[(1_700_000_000_000, json!(42))],
+    );
+    body["ttl"] = json!(86_400);
+    s.ingest(&json!([
+        body,
+        metric("plain", &[("host", "a")], &[(RT, json!(1))])
+    ]));
+    type IndexRow = (
+        String,
+        CqlTimestamp,
+        String,
+        String,
+        i32,
+        BTreeMap<String, String>,
+        i32,
+    );
+    let mut rows: Vec<IndexRow> = c.rows(
+        "SELECT metric, row_time, single_tag_pair, data_type, tag_collection_hash, tags, TTL(mtime) FROM KS.tag_indexed_row_keys",
+    );
+    rows.sort_by(|a, b| a.2.cmp(&b.2));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for (row, pair) in rows.iter().zip(["dc=x", "host=a"]) {
+        assert_eq!(
+            (row.0.as_str(), row.1 .0, row.2.as_str()),
+            ("sys.cpu", RT, pair)
+        );
+        assert_eq!((row.3.as_str(), row.4), ("kairos_long", 1_750_428_808));
+        assert_eq!(row.5.len(), 2);
+        assert!((1_900_000..=1_900_800).contains(&row.6), "TTL {}", row.6);
+    }
+    let q = json!({"start_absolute": RT, "end_absolute": RT + W, "metrics": [{"name": "sys.cpu", "tags": {"host": "a"}}]});
+    assert_eq!(
+        all_values(&s.query(&q)),
+        vec![(1_700_000_000_000, json!(42))]
+    );
+    assert_eq!(s.delete("/api/v1/metric/sys.cpu").status, 204);
+    let rows: Vec<(String,)> = c.rows("SELECT single_tag_pair FROM KS.tag_indexed_row_keys WHERE data_type = 'kairos_long' ALLOW FILTERING");
+    assert!(rows.is_empty(), "{rows:?}");
 }

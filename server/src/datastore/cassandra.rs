@@ -14,6 +14,7 @@ mod read;
 mod rows;
 mod schema;
 mod session;
+mod tag_index;
 mod write;
 
 use std::collections::HashSet;

@@ -55,6 +55,10 @@ pub const ROW_KEY_TIME_INSERT: &str =
     "INSERT INTO row_key_time_index (metric, table_name, row_time) VALUES (?, ?, ?) USING TTL ?";
 /// `row_keys` insert.
 pub const ROW_KEY_INSERT: &str = "INSERT INTO row_keys (metric, table_name, row_time, data_type, tags, mtime) VALUES (?, ?, ?, ?, ?, now()) USING TTL ?";
+/// `tag_indexed_row_keys` insert, one per indexed tag pair.
+pub const TAG_INDEXED_ROW_KEY_INSERT: &str = "INSERT INTO tag_indexed_row_keys (metric, table_name, row_time, data_type, single_tag_pair, tag_collection_hash, tags, mtime) VALUES (?, ?, ?, ?, ?, ?, ?, now()) USING TTL ?";
+/// Removes one `tag_indexed_row_keys` row.
+pub const TAG_INDEXED_ROW_KEY_DELETE: &str = "DELETE FROM tag_indexed_row_keys WHERE metric = ? AND table_name = ? AND row_time = ? AND data_type = ? AND single_tag_pair = ? AND tag_collection_hash = ? AND tags = ?";
 /// `string_index` insert (metric names).
 pub const STRING_INDEX_INSERT: &str =
     "INSERT INTO string_index (key, column1, value) VALUES (?, ?, 0x00)";

@@ -10,6 +10,7 @@ use scylla::value::CqlTimestamp;
 use super::cql::{DATA_POINTS_TABLE, METRIC_NAMES_KEY};
 use super::rows::find_rows;
 use super::session::{engine, now_ms, with_retry};
+use super::tag_index;
 use super::write::tag_map;
 use super::Inner;
 use crate::datastore::column_name::RowSpec;
@@ -76,11 +77,27 @@ async fn delete_row(
                 now,
             )
             .await?;
+            let dt = row.data_type.as_str();
+            if let Some(e) = tag_index::entries(&inner.options.tag_index, metric, &row.tags) {
+                for pair in &e.pairs {
+                    let tags = tag_map(&row.tags);
+                    let values = (
+                        metric,
+                        DATA_POINTS_TABLE,
+                        rt,
+                        dt,
+                        pair.as_str(),
+                        e.hash,
+                        tags,
+                    );
+                    run(inner, &st.delete_tag_index, values, now).await?;
+                }
+            }
             let tags = tag_map(&row.tags);
             run(
                 inner,
                 &st.delete_row_key,
-                (metric, DATA_POINTS_TABLE, rt, row.data_type.as_str(), tags),
+                (metric, DATA_POINTS_TABLE, rt, dt, tags),
                 now,
             )
             .await?;

@@ -36,6 +36,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "write_cluster.local_dc_name",
     "write_cluster.row_time_unit",
     "write_cluster.row_width",
+    "write_cluster.tag_indexed_row_key_lookup_metrics",
     "simultaneous_cql_queries",
     "row_key_cache_size",
     "string_cache_size",
@@ -99,6 +100,8 @@ pub struct CassandraOptions {
     pub write_concurrency: usize,
     /// Retries of a request after a transient error (ours).
     pub retries: u32,
+    /// `tag_indexed_row_key_lookup_metrics`: metric (or `*`) → indexed tags (`*` = all).
+    pub tag_index: super::tag_index::TagIndexConfig,
 }
 
 impl Default for CassandraOptions {
@@ -126,6 +129,7 @@ impl Default for CassandraOptions {
             write_batch_size: 200,
             write_concurrency: 10,
             retries: 4,
+            tag_index: Default::default(),
         }
     }
 }
@@ -202,16 +206,28 @@ pub fn apply(
         return Ok(true);
     }
     if let Some(tail) = rest.strip_prefix("tag_indexed_row_key_lookup_metrics") {
-        // Java writes and reads tag_indexed_row_keys for the listed metrics; a Rust node that
-        // did not would write rows Java's tag-filtered queries cannot see (spec §12).
-        if tail.is_empty() && matches!(v.trim(), "" | "[]" | "{}") {
-            return Ok(true);
+        let list = || {
+            super::tag_index::parse_list(v)
+                .ok_or_else(|| bad(shown, v, "expected a list of names, or an object of lists"))
+        };
+        if tail.is_empty() {
+            o.tag_index.clear();
+            if v.trim() != "{}" {
+                for metric in list()? {
+                    o.tag_index.insert(metric, vec!["*".into()]);
+                }
+            }
+        } else if let Some(metric) = tail.strip_prefix('.') {
+            let mut tags = list()?;
+            if tags.is_empty() {
+                tags.push("*".into());
+            }
+            o.tag_index
+                .insert(metric.trim_matches('"').to_string(), tags);
+        } else {
+            return Ok(false);
         }
-        return Err(bad(
-            shown,
-            v,
-            "tag-indexed row keys are not supported yet; only an empty list is accepted",
-        ));
+        return Ok(true);
     }
     match rest {
         "replication" => {

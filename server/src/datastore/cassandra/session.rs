@@ -143,6 +143,10 @@ pub struct Statements {
     pub insert_row_time: PreparedStatement,
     /// `string_index` insert.
     pub insert_name: PreparedStatement,
+    /// `tag_indexed_row_keys` insert.
+    pub insert_tag_index: PreparedStatement,
+    /// `tag_indexed_row_keys` delete.
+    pub delete_tag_index: PreparedStatement,
     /// Names under a `string_index` key.
     pub names: PreparedStatement,
     /// Names from a lower bound on.
@@ -194,6 +198,8 @@ impl Statements {
             insert_row_key: p(cql::ROW_KEY_INSERT, w, false).await?,
             insert_row_time: p(cql::ROW_KEY_TIME_INSERT, w, false).await?,
             insert_name: p(cql::STRING_INDEX_INSERT, w, false).await?,
+            insert_tag_index: p(cql::TAG_INDEXED_ROW_KEY_INSERT, w, false).await?,
+            delete_tag_index: p(cql::TAG_INDEXED_ROW_KEY_DELETE, w, false).await?,
             names: p(cql::STRING_INDEX_QUERY, r, true).await?,
             names_from: p(cql::STRING_INDEX_FROM_QUERY, r, true).await?,
             legacy_index: p(cql::ROW_KEY_INDEX_QUERY, r, true).await?,

@@ -14,6 +14,7 @@ use super::cache::SeenCache;
 use super::cql::{DATA_POINTS_TABLE, METRIC_NAMES_KEY};
 use super::options::CassandraOptions;
 use super::session::{engine, with_retry};
+use super::tag_index;
 use super::Inner;
 use crate::datastore::column_name::RowSpec;
 use crate::datastore::{value_codec, DatastoreError, RowKey};
@@ -77,6 +78,8 @@ pub struct Plan {
     names: Vec<String>,
     row_times: Vec<(String, i64, i32)>,
     row_keys: Vec<(RowKey, i32)>,
+    /// (index into `row_keys`, `single_tag_pair`, `tag_collection_hash`).
+    tag_rows: Vec<(usize, String, i32)>,
     points: Vec<PointRow>,
 }
 
@@ -127,6 +130,11 @@ pub fn plan(
                         if !caches.row_times.contains(&time_key) && times_seen.insert(time_key) {
                             p.names.push(series.metric.clone());
                             p.row_times.push((series.metric.clone(), row_time, rk_ttl));
+                        }
+                        if let Some(e) = tag_index::entries(&o.tag_index, &row.metric, &row.tags) {
+                            let at = p.row_keys.len();
+                            p.tag_rows
+                                .extend(e.pairs.into_iter().map(|pair| (at, pair, e.hash)));
                         }
                         p.row_keys.push((row, rk_ttl));
                     }
@@ -279,6 +287,24 @@ pub async fn execute(inner: &Inner, p: &Plan, now: i64) -> Result<(), DatastoreE
             )
         })
         .collect();
+    let tagged: Vec<_> = p
+        .tag_rows
+        .iter()
+        .map(|(at, pair, hash)| {
+            let (r, ttl) = &p.row_keys[*at];
+            let tags = tag_map(&r.tags);
+            (
+                r.metric.as_str(),
+                DATA_POINTS_TABLE,
+                CqlTimestamp(r.row_time),
+                r.data_type.as_str(),
+                pair.as_str(),
+                *hash,
+                tags,
+                *ttl,
+            )
+        })
+        .collect();
     let key_size = |i: usize| {
         let r = &p.row_keys[i].0;
         r.metric.len()
@@ -304,6 +330,13 @@ pub async fn execute(inner: &Inner, p: &Plan, now: i64) -> Result<(), DatastoreE
             now
         ),
         send(inner, &st.insert_row_key, &keys, key_size, now),
+        send(
+            inner,
+            &st.insert_tag_index,
+            &tagged,
+            |i| key_size(p.tag_rows[i].0) + p.tag_rows[i].1.len(),
+            now
+        ),
     )?;
     let points: Vec<_> = p
         .points

@@ -38,18 +38,21 @@ fn cluster_and_flat_keys() {
         "[]"
     )
     .unwrap());
-    assert!(set(
-        &mut o,
-        &k("write_cluster.tag_indexed_row_key_lookup_metrics"),
-        "[m]"
-    )
-    .is_err());
-    assert!(set(
-        &mut o,
-        &k("write_cluster.tag_indexed_row_key_lookup_metrics.m"),
-        "[host]"
-    )
-    .is_err());
+    assert!(o.tag_index.is_empty());
+    let tk = k("write_cluster.tag_indexed_row_key_lookup_metrics");
+    assert!(set(&mut o, &tk, r#"["m1", "*"]"#).unwrap());
+    assert_eq!(o.tag_index.get("m1"), Some(&vec!["*".to_string()]));
+    assert!(o.tag_index.contains_key("*"));
+    assert!(set(&mut o, &tk, "{}").unwrap());
+    assert!(o.tag_index.is_empty());
+    assert!(set(&mut o, &format!("{tk}.m2"), "[host, dc]").unwrap());
+    assert!(set(&mut o, &format!("{tk}.m3"), "[]").unwrap());
+    assert_eq!(
+        o.tag_index.get("m2"),
+        Some(&vec!["host".to_string(), "dc".to_string()])
+    );
+    assert_eq!(o.tag_index.get("m3"), Some(&vec!["*".to_string()]));
+    assert!(set(&mut o, &tk, "m").is_err());
     assert_eq!(o.write_consistency, Consistency::One);
     assert_eq!(o.read_consistency, Consistency::LocalQuorum);
     assert_eq!(

@@ -175,3 +175,24 @@ fn batches_split_by_count_and_size() {
     assert_eq!(chunks(1, 10, |_| MAX_BATCH_BYTES * 4), vec![0..1]);
     assert!(chunks(0, 10, |_| 1).is_empty());
 }
+
+#[test]
+fn tag_indexed_metrics_get_one_index_row_per_pair() {
+    // spec cassandra-storage.md §4.7, tag-indexed variant.
+    let mut o = CassandraOptions::default();
+    o.tag_index.insert("sys.cpu".into(), vec!["*".into()]);
+    let s = series("sys.cpu", 86_400, &[(1_700_000_000_000, Value::Long(42))]);
+    let p = plan(&[s], &RowSpec::default(), &o, &mut caches(), 0).unwrap();
+    assert_eq!(
+        p.tag_rows,
+        vec![
+            (0, "dc=x".to_string(), 1_750_428_808),
+            (0, "host=a".to_string(), 1_750_428_808)
+        ]
+    );
+    let other = series("other", 0, &[(0, Value::Long(1))]);
+    assert!(plan(&[other], &RowSpec::default(), &o, &mut caches(), 0)
+        .unwrap()
+        .tag_rows
+        .is_empty());
+}
