@@ -34,7 +34,7 @@ if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     cargo +nightly build -p mad-aggregator -p modulo-group-by \
         -p plugin-no-entry -p plugin-wrong-version -p plugin-clash -p plugin-faulty \
         --target-dir target/other-rustc
-    KAIROSDB_PLUGIN_LIBS=target/other-rustc/debug cargo test -p kairosdb-tests --test plugins
+    KAIROSDB_PLUGIN_LIBS="$PWD/target/other-rustc/debug" cargo test -p kairosdb-tests --test plugins
 else
     echo "no nightly toolchain: skipped"
 fi
