@@ -133,7 +133,7 @@ pub fn valid_keyspace(name: &str) -> bool {
 }
 
 /// `CREATE TABLE` for `table` with its suffix; on Cassandra 4.0 and later `COMPACT STORAGE`
-/// is dropped from the suffix (those versions refuse it; the CQL columns are the same).
+/// is dropped from the suffix (deprecated there, refusable by a guardrail; same CQL columns).
 pub fn create_table(base: &str, create_with: &str, major_version: u32) -> String {
     let suffix = if major_version >= 4 {
         strip_compact_storage(create_with)

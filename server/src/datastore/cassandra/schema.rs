@@ -132,7 +132,7 @@ pub async fn create(
     {
         tracing::info!(
             major,
-            "Cassandra 4.0 or later refuses COMPACT STORAGE: data_points is created without it (same CQL columns)"
+            "Cassandra 4.0 and later deprecate COMPACT STORAGE (5.0 can refuse it via the compact_tables_enabled guardrail): data_points is created without it (same CQL columns)"
         );
     }
     for (table, base) in cql::CREATE_TABLES {
