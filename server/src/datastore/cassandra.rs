@@ -4,6 +4,21 @@
 //! The [`Datastore`] trait is synchronous and called from blocking threads (and from the
 //! ingest writer's plain thread), so the store owns a small tokio runtime and bridges each
 //! call with `block_on`; column reads run as tasks on it and stream through channels.
+//!
+//! Where this differs from Java 1.3 (on purpose):
+//! - a write returns only after its index rows and points are acknowledged at the write
+//!   consistency (Java sends the index batches fire-and-forget); deletes also run at the
+//!   write consistency (Java: the read consistency);
+//! - TTLs outside 0..=630720000 s are refused, and the row-key TTL is capped there;
+//! - after any whole-row delete both index caches are cleared (Java keeps the metric-name
+//!   cache, so a new point in that row would get no time-index entry);
+//! - rows are always found through `row_keys` (Java also writes it for tag-indexed metrics);
+//! - `simultaneous_cql_queries` bounds page reads per store, not per query; the caches are a
+//!   two-generation approximation of Java's LRU; point batches are cut by count and size,
+//!   not per replica;
+//! - on Cassandra 4.0+ `data_points` is created without `COMPACT STORAGE`;
+//! - not supported yet: `use_ssl`, `read_clusters`, a separate `meta_cluster`, `start_async`.
+//! Cost of the 1.2 `/tagnames` and `/tagvalues` calls: every row key of every metric is read.
 
 mod cache;
 pub mod cql;
