@@ -18,6 +18,7 @@
 //!   not per replica;
 //! - on Cassandra 4.0+ `data_points` is created without `COMPACT STORAGE`;
 //! - not supported yet: `use_ssl`, `read_clusters`, a separate `meta_cluster`, `start_async`.
+//!
 //! Cost of the 1.2 `/tagnames` and `/tagvalues` calls: every row key of every metric is read.
 
 mod cache;
