@@ -549,3 +549,33 @@ fn tag_indexed_row_keys_are_written_and_deleted_as_java_does() {
     let rows: Vec<(String,)> = c.rows("SELECT single_tag_pair FROM KS.tag_indexed_row_keys WHERE data_type = 'kairos_long' ALLOW FILTERING");
     assert!(rows.is_empty(), "{rows:?}");
 }
+
+#[test]
+fn seconds_row_time_unit_on_a_fresh_keyspace() {
+    // spec cassandra-storage.md §3.2 Quirk 2, §3.3 SECONDS quirk.
+    let c = Cql::new();
+    let s = c.server_with(&[(
+        "KAIROSDB_DATASTORE_CASSANDRA_WRITE_CLUSTER_ROW_TIME_UNIT",
+        "SECONDS",
+    )]);
+    s.ingest(&series(
+        "sec",
+        &[("h", "a")],
+        &[(1_700_000_000_789, json!(1))],
+    ));
+    let spec: Vec<(String, String)> = c.rows("SELECT name, value FROM KS.spec");
+    assert_eq!(
+        spec,
+        vec![
+            ("row_time_unit".into(), "SECONDS".into()),
+            ("row_width".into(), "1814400".into())
+        ]
+    );
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = c.rows("SELECT key, column1 FROM KS.data_points");
+    assert_eq!(hex(&rows[0].0[4..12]), "0000018bcfcdc600");
+    assert_eq!(hex(&rows[0].1), "0000060d");
+    assert_eq!(
+        s.points("sec", 1_700_000_000_000, 1_700_000_001_000),
+        vec![(1_700_000_000_200, json!(1))]
+    );
+}
