@@ -151,3 +151,42 @@ fn nan_in_a_result_fails_the_whole_query_with_java_text() {
         vec!["NaN or Infinity:NaN data point=DoubleDataPoint{m_value=NaN, m_timestamp=1234}"]
     );
 }
+
+#[test]
+fn series_without_points_in_range_make_no_group() {
+    let s = Server::start();
+    post_points(
+        &s,
+        json!([
+            {"name": "agg.gone", "tags": {"host": "a"}, "datapoints": [[1000, 1]]},
+            {"name": "agg.gone", "tags": {"host": "b"}, "datapoints": [[9000, 2]]}
+        ]),
+    );
+    let v = query(
+        &s,
+        json!({"start_absolute": 0, "end_absolute": 5000, "metrics": [{"name": "agg.gone", "group_by": [{"name": "tag", "tags": ["host"]}]}]}),
+    );
+    let results = v["queries"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{v}");
+    assert_eq!(results[0]["tags"], json!({"host": ["a"]}), "{v}");
+    // Ungrouped, the out-of-range series does not add its tags either.
+    let v = query(
+        &s,
+        json!({"start_absolute": 0, "end_absolute": 5000, "metrics": [{"name": "agg.gone"}]}),
+    );
+    assert_eq!(
+        v["queries"][0]["results"][0]["tags"],
+        json!({"host": ["a"]}),
+        "{v}"
+    );
+    // Nothing in range at all: the v1.3.0 placeholder.
+    let v = query(
+        &s,
+        json!({"start_absolute": 2000, "end_absolute": 5000, "metrics": [{"name": "agg.gone"}]}),
+    );
+    assert_eq!(
+        v["queries"][0]["results"],
+        json!([{"name": "agg.gone", "tags": {}, "values": []}]),
+        "{v}"
+    );
+}

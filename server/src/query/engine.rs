@@ -69,11 +69,17 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 }
 
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
-    let rows = engine.rows(m)?;
     let range = range(m);
     let mut sample_size: u64 = 0;
-    for row in &rows {
-        sample_size += engine.datastore.count_points(row, &range)?;
+    let mut rows = Vec::new();
+    // A row with no points in range is no row at all (Java's per-row read returns nothing), so
+    // its tags do not make a group (spec query-engine.md §1 step 2).
+    for row in engine.rows(m)? {
+        let n = engine.datastore.count_points(&row, &range)?;
+        if n > 0 {
+            sample_size += n;
+            rows.push(row);
+        }
     }
     tracing::debug!(rows = rows.len(), sample_size, "rows found");
     // `sample_size` is a Java int.
