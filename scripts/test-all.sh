@@ -38,3 +38,25 @@ if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
 else
     echo "no nightly toolchain: skipped"
 fi
+
+# Everything below runs against real services the scripts install from Maven Central and
+# start on loopback: one Cassandra and one Java KairosDB, shared by the tests that need them.
+cleanup() {
+    ./scripts/java-kairosdb.sh stop >/dev/null 2>&1 || true
+    ./scripts/cassandra.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+echo "== start the test Cassandra (scripts/cassandra.sh)"
+CASSANDRA_HEAP_MAX="${CASSANDRA_HEAP_MAX:-2g}" CASSANDRA_NATIVE_PORT=auto CASSANDRA_STORAGE_PORT=auto \
+    ./scripts/cassandra.sh start
+eval "$(./scripts/cassandra.sh env)"
+export KAIROSDB_TEST_CASSANDRA="$CASSANDRA_HOST:$CASSANDRA_NATIVE_PORT"
+echo "== the end-to-end suite again, on the Cassandra datastore (a keyspace per server)"
+KAIROSDB_TEST_DATASTORE=cassandra KAIROSDB_TESTS_HUGE_MB=20 cargo test -p kairosdb-tests
+echo "== start Java KairosDB 1.3 on the same Cassandra (scripts/java-kairosdb.sh)"
+JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto \
+    ./scripts/java-kairosdb.sh start
+eval "$(./scripts/java-kairosdb.sh env)"
+export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
+echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
+cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java

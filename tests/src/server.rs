@@ -63,6 +63,39 @@ pub struct Server {
     telnet: SocketAddr,
     options: ServerOptions,
     generation: u32,
+    /// Datastore settings when the suite runs on Cassandra (`KAIROSDB_TEST_DATASTORE=cassandra`).
+    datastore_env: Vec<(String, String)>,
+}
+
+/// Environment that points a test server at the datastore the suite runs on: the embedded
+/// store (default), or with `KAIROSDB_TEST_DATASTORE=cassandra` the Cassandra at
+/// `KAIROSDB_TEST_CASSANDRA` with a keyspace of its own.
+fn datastore_env() -> Vec<(String, String)> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    match std::env::var("KAIROSDB_TEST_DATASTORE").as_deref() {
+        Ok("cassandra") => {
+            let contact = std::env::var("KAIROSDB_TEST_CASSANDRA")
+                .expect("KAIROSDB_TEST_DATASTORE=cassandra needs KAIROSDB_TEST_CASSANDRA=host:port (start one with scripts/cassandra.sh start)");
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            let keyspace = format!(
+                "kt_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed),
+                nanos % 100_000
+            );
+            vec![
+                ("KAIROSDB_DATASTORE".into(), "cassandra".into()),
+                ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact),
+                ("KAIROSDB_CASSANDRA_KEYSPACE".into(), keyspace),
+            ]
+        }
+        Ok("embedded") | Err(_) => Vec::new(),
+        Ok(other) => panic!("KAIROSDB_TEST_DATASTORE={other:?}: expected embedded or cassandra"),
+    }
 }
 
 impl Server {
@@ -85,6 +118,7 @@ impl Server {
             telnet: SocketAddr::from(([127, 0, 0, 1], 0)),
             options,
             generation: 0,
+            datastore_env: datastore_env(),
         };
         server.spawn();
         server
@@ -207,6 +241,7 @@ impl Server {
             .env_remove("KAIROSDB_BIND_ADDRESS")
             .env_remove("KAIROSDB_TELNET_ADDRESS")
             .env_remove("KAIROSDB_DATA_DIR")
+            .envs(self.datastore_env.iter().map(|(k, v)| (k, v)))
             .envs(self.options.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -350,6 +385,20 @@ impl Drop for Server {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        // Each Cassandra keyspace costs the test Cassandra heap; drop it with the server.
+        if let Some((_, ks)) = self
+            .datastore_env
+            .iter()
+            .find(|(k, _)| k == "KAIROSDB_CASSANDRA_KEYSPACE")
+        {
+            let script =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/cassandra.sh");
+            let _ = Command::new(script)
+                .args(["cqlsh", "-e", &format!("DROP KEYSPACE IF EXISTS {ks}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
         }
     }
 }
