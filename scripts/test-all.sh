@@ -53,6 +53,15 @@ eval "$(./scripts/cassandra.sh env)"
 export KAIROSDB_TEST_CASSANDRA="$CASSANDRA_HOST:$CASSANDRA_NATIVE_PORT"
 echo "== the end-to-end suite again, on the Cassandra datastore (a keyspace per server)"
 KAIROSDB_TEST_DATASTORE=cassandra KAIROSDB_TESTS_HUGE_MB=20 cargo test -p kairosdb-tests
+echo "== the 1.2-to-Rust upgrade path: Java KairosDB 1.2.1-1 on a pre-1.3 (LEGACY) keyspace"
+# One Java node at a time; a wipe clears the ingest queue files another version left behind.
+./scripts/java-kairosdb.sh wipe >/dev/null
+JAVA_KAIROSDB_VERSION=1.2.1-1 JAVA_KAIROSDB_KEYSPACE=kairosdb12 JAVA_KAIROSDB_DATASTORE=cassandra \
+    JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto ./scripts/java-kairosdb.sh start
+eval "$(./scripts/java-kairosdb.sh env)"
+KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL" KAIROSDB_TEST_JAVA_KEYSPACE=kairosdb12 \
+    cargo test -p kairosdb-tests --features java-compat --test cassandra_java
+./scripts/java-kairosdb.sh wipe >/dev/null
 echo "== start Java KairosDB 1.3 on the same Cassandra (scripts/java-kairosdb.sh)"
 JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto \
     ./scripts/java-kairosdb.sh start
