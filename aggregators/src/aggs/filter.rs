@@ -5,12 +5,12 @@ use std::cmp::Ordering;
 
 use plugin_api::params;
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext, Value,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext, Value,
 };
 use serde_json::Map;
 
-use super::stream::StreamAggregator;
+use super::stream::{each_group, PointState, StreamAggregator};
 use crate::jvm::{double_value, java_cmp, no_message};
 use crate::metadata::{self, enum_prop, prop};
 use crate::props::{bind, JavaClass, Prop};
@@ -48,6 +48,7 @@ fn holds(op: usize, ord: Ordering) -> bool {
     }
 }
 
+#[derive(Clone)]
 struct FilterState {
     op: Option<usize>,
     threshold: Threshold,
@@ -68,21 +69,11 @@ impl FilterState {
     }
 }
 
-impl AggregatorState for FilterState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            if !self.removes(p)? {
-                out.push(p.clone());
-            }
+impl PointState for FilterState {
+    fn point(&mut self, p: &DataPoint, out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        if !self.removes(p)? {
+            out.push(p.clone());
         }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
         Ok(())
     }
 }
@@ -142,11 +133,9 @@ impl AggregatorFactory for FilterFactory {
             }
             Ok(Prop::Set)
         })?;
-        Ok(StreamAggregator::any(Box::new(move |_| {
-            Ok(Box::new(FilterState {
-                op,
-                threshold: threshold.clone(),
-            }))
+        Ok(StreamAggregator::any(each_group(FilterState {
+            op,
+            threshold,
         })))
     }
 }

@@ -3,12 +3,12 @@
 
 use plugin_api::params;
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext,
 };
 use serde_json::{Map, Value};
 
-use super::stream::StreamAggregator;
+use super::stream::{each_group, Consecutive, PairState, PointState, StreamAggregator};
 use crate::jvm::double_value;
 use crate::metadata::{self, prop, validations};
 use crate::props::{bind, JavaClass, Prop};
@@ -47,55 +47,30 @@ impl PointwiseFactory {
 }
 
 /// `v / k` or `v * k` for every point.
+#[derive(Clone)]
 struct MapState {
     divide: bool,
     k: f64,
 }
 
-impl AggregatorState for MapState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            let v = double_value(p)?;
-            let r = if self.divide { v / self.k } else { v * self.k };
-            out.push(DataPoint::double(p.timestamp, r));
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+impl PointState for MapState {
+    fn point(&mut self, p: &DataPoint, out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        let v = double_value(p)?;
+        let r = if self.divide { v / self.k } else { v * self.k };
+        out.push(DataPoint::double(p.timestamp, r));
         Ok(())
     }
 }
 
 /// Differences of consecutive points.
-#[derive(Default)]
-struct DiffState {
-    prev: Option<DataPoint>,
-}
+#[derive(Clone)]
+struct Diff;
 
-impl AggregatorState for DiffState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            if let Some(prev) = self.prev.take() {
-                let last = double_value(&prev)?;
-                let new = double_value(p)?;
-                out.push(DataPoint::double(p.timestamp, new - last));
-            }
-            self.prev = Some(p.clone());
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
-        Ok(())
+impl PairState for Diff {
+    fn pair(&self, p0: &DataPoint, p1: &DataPoint) -> Result<DataPoint, AggregateError> {
+        let last = double_value(p0)?;
+        let new = double_value(p1)?;
+        Ok(DataPoint::double(p1.timestamp, new - last))
     }
 }
 
@@ -159,13 +134,14 @@ impl AggregatorFactory for PointwiseFactory {
                 // DivideAggregator.m_divisor is @NonZero; the field name leaks into the text.
                 Err(params::violation("m_divisor", "may not be zero"))
             }
-            PointwiseKind::Diff => Ok(StreamAggregator::numeric(Box::new(|_| {
-                Ok(Box::<DiffState>::default())
-            }))),
+            PointwiseKind::Diff => Ok(StreamAggregator::numeric(each_group(Consecutive::new(
+                Diff,
+            )))),
             _ => {
                 let divide = kind == PointwiseKind::Div;
-                Ok(StreamAggregator::numeric(Box::new(move |_| {
-                    Ok(Box::new(MapState { divide, k }))
+                Ok(StreamAggregator::numeric(each_group(MapState {
+                    divide,
+                    k,
                 })))
             }
         }

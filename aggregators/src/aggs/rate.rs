@@ -2,12 +2,12 @@
 //! consecutive points, a value per sampling unit, with calendar-aware unit lengths.
 
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext,
 };
 use serde_json::{Map, Value};
 
-use super::stream::StreamAggregator;
+use super::stream::{each_group, Consecutive, PairState, StreamAggregator};
 use crate::jvm::double_value;
 use crate::metadata::{self, enum_prop};
 use crate::props::{bind, JavaClass, Prop};
@@ -35,14 +35,14 @@ impl RateFactory {
     }
 }
 
+#[derive(Clone)]
 struct RateState {
     sampler: bool,
     sampling: Duration,
     zone: Zone,
-    prev: Option<DataPoint>,
 }
 
-impl RateState {
+impl PairState for RateState {
     fn pair(&self, p0: &DataPoint, p1: &DataPoint) -> Result<DataPoint, AggregateError> {
         let x0 = double_value(p0)?;
         let (t0, t1) = (p0.timestamp, p1.timestamp);
@@ -61,26 +61,6 @@ impl RateState {
             (x1 - x0) / dt * dur
         };
         Ok(DataPoint::double(t1, v))
-    }
-}
-
-impl AggregatorState for RateState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            if let Some(prev) = self.prev.take() {
-                out.push(self.pair(&prev, p)?);
-            }
-            self.prev = Some(p.clone());
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
-        Ok(())
     }
 }
 
@@ -138,13 +118,12 @@ impl AggregatorFactory for RateFactory {
             }
             Ok(Prop::Set)
         })?;
-        Ok(StreamAggregator::numeric(Box::new(move |_| {
-            Ok(Box::new(RateState {
+        Ok(StreamAggregator::numeric(each_group(Consecutive::new(
+            RateState {
                 sampler,
                 sampling,
                 zone,
-                prev: None,
-            }))
-        })))
+            },
+        ))))
     }
 }

@@ -5,13 +5,13 @@ use std::cmp::Ordering;
 
 use plugin_api::params;
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext,
 };
 use serde_json::{Map, Value};
 
 use super::filter::java_double_compare;
-use super::stream::StreamAggregator;
+use super::stream::{each_group, PointState, StreamAggregator};
 use crate::jvm::{double_value, no_message};
 use crate::metadata::{self, enum_prop, prop};
 use crate::props::{bind, JavaClass, Prop};
@@ -153,36 +153,27 @@ fn read_thresholds(key: &str, v: &Value) -> Result<Vec<Option<Threshold>>, Param
     Ok(out)
 }
 
+#[derive(Clone)]
 struct ScoreState {
     thresholds: Vec<Option<Threshold>>,
     descending: bool,
 }
 
-impl AggregatorState for ScoreState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            let x = double_value(p)?;
-            let mut score = 0;
-            for t in &self.thresholds {
-                let t = t.as_ref().ok_or_else(no_message)?;
-                if t.compare_value(x).map_err(|_| no_message())? < 0 {
-                    break;
-                }
-                score += 1;
+impl PointState for ScoreState {
+    fn point(&mut self, p: &DataPoint, out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        let x = double_value(p)?;
+        let mut score = 0;
+        for t in &self.thresholds {
+            let t = t.as_ref().ok_or_else(no_message)?;
+            if t.compare_value(x).map_err(|_| no_message())? < 0 {
+                break;
             }
-            if self.descending {
-                score = self.thresholds.len() - score;
-            }
-            out.push(DataPoint::double(p.timestamp, score as f64));
+            score += 1;
         }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        if self.descending {
+            score = self.thresholds.len() - score;
+        }
+        out.push(DataPoint::double(p.timestamp, score as f64));
         Ok(())
     }
 }
@@ -244,11 +235,9 @@ impl AggregatorFactory for ScoreFactory {
         })?;
         let thresholds =
             thresholds.ok_or_else(|| params::violation("thresholds", "may not be null"))?;
-        Ok(StreamAggregator::numeric(Box::new(move |_| {
-            Ok(Box::new(ScoreState {
-                thresholds: thresholds.clone(),
-                descending,
-            }))
+        Ok(StreamAggregator::numeric(each_group(ScoreState {
+            thresholds,
+            descending,
         })))
     }
 }

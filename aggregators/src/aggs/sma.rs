@@ -4,12 +4,12 @@ use std::collections::VecDeque;
 
 use plugin_api::params;
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext,
 };
 use serde_json::{Map, Value};
 
-use super::stream::StreamAggregator;
+use super::stream::{per_point, PointState, StreamAggregator};
 use crate::jvm::{double_value, no_message};
 use crate::metadata::{self, prop, validations};
 use crate::props::{bind, JavaClass, Prop};
@@ -26,35 +26,25 @@ struct SmaState {
     window: VecDeque<DataPoint>,
 }
 
-impl AggregatorState for SmaState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            if self.preread > 0 {
-                self.preread -= 1;
-                self.window.push_back(p.clone());
-                continue;
-            }
+impl PointState for SmaState {
+    fn point(&mut self, p: &DataPoint, out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        if self.preread > 0 {
+            self.preread -= 1;
             self.window.push_back(p.clone());
-            if self.window.len() as i64 > i64::from(self.size) {
-                self.window.pop_front();
-            }
-            let mut sum = 0.0;
-            for q in &self.window {
-                sum += double_value(q)?;
-            }
-            out.push(DataPoint::double(
-                p.timestamp,
-                sum / self.window.len() as f64,
-            ));
+            return Ok(());
         }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        self.window.push_back(p.clone());
+        if self.window.len() as i64 > i64::from(self.size) {
+            self.window.pop_front();
+        }
+        let mut sum = 0.0;
+        for q in &self.window {
+            sum += double_value(q)?;
+        }
+        out.push(DataPoint::double(
+            p.timestamp,
+            sum / self.window.len() as f64,
+        ));
         Ok(())
     }
 }
@@ -104,7 +94,7 @@ impl AggregatorFactory for SmaFactory {
             if size == 0 {
                 return Err(no_message());
             }
-            Ok(Box::new(SmaState {
+            Ok(per_point(SmaState {
                 size,
                 preread: (i64::from(size) - 1).max(0),
                 window: VecDeque::new(),

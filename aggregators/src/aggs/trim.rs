@@ -2,12 +2,12 @@
 
 use plugin_api::params;
 use plugin_api::{
-    AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, ParamError,
-    ProcessorMetadata, QueryContext,
+    AggregateError, Aggregator, AggregatorFactory, DataPoint, ParamError, ProcessorMetadata,
+    QueryContext,
 };
 use serde_json::{Map, Value};
 
-use super::stream::StreamAggregator;
+use super::stream::{each_group, PointState, StreamAggregator};
 use crate::metadata::{self, enum_prop};
 use crate::props::{bind, JavaClass, Prop};
 
@@ -18,6 +18,7 @@ const CLASS: JavaClass = JavaClass {
 
 const MODES: [&str; 3] = ["FIRST", "LAST", "BOTH"];
 
+#[derive(Clone)]
 struct TrimState {
     skip_first: bool,
     hold_last: bool,
@@ -25,28 +26,21 @@ struct TrimState {
     held: Option<DataPoint>,
 }
 
-impl AggregatorState for TrimState {
-    fn push(
-        &mut self,
-        batch: &[DataPoint],
-        out: &mut Vec<DataPoint>,
-    ) -> Result<(), AggregateError> {
-        for p in batch {
-            if !std::mem::replace(&mut self.seen, true) && self.skip_first {
-                continue;
-            }
-            if self.hold_last {
-                out.extend(self.held.replace(p.clone()));
-            } else {
-                out.push(p.clone());
-            }
+impl PointState for TrimState {
+    fn point(&mut self, p: &DataPoint, out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+        if !std::mem::replace(&mut self.seen, true) && self.skip_first {
+            return Ok(());
+        }
+        if self.hold_last {
+            out.extend(self.held.replace(p.clone()));
+        } else {
+            out.push(p.clone());
         }
         Ok(())
     }
 
-    fn finish(&mut self, _out: &mut Vec<DataPoint>) -> Result<(), AggregateError> {
+    fn end(&mut self) {
         self.held = None;
-        Ok(())
     }
 }
 
@@ -84,13 +78,11 @@ impl AggregatorFactory for TrimFactory {
         })?;
         let skip_first = matches!(mode, Some(0) | Some(2));
         let hold_last = matches!(mode, Some(1) | Some(2));
-        Ok(StreamAggregator::any(Box::new(move |_| {
-            Ok(Box::new(TrimState {
-                skip_first,
-                hold_last,
-                seen: false,
-                held: None,
-            }))
+        Ok(StreamAggregator::any(each_group(TrimState {
+            skip_first,
+            hold_last,
+            seen: false,
+            held: None,
         })))
     }
 }
