@@ -13,7 +13,7 @@ use super::json::{context_to_json, group_to_json, params_to_json};
 use super::result::{guard, FfiErrorKind, FfiResult};
 use super::types::FfiString;
 use super::types::{borrow_points, copy_points, FfiPoint, FfiPointSink, FfiPointSlice, FfiStr};
-use super::vtable::{FfiAggregator, FfiAggregatorFactory, FfiAggregatorState};
+use super::vtable::{FfiAggregator, FfiAggregatorFactory, FfiAggregatorState, ReleaseFn};
 use crate::{
     AggregateError, Aggregator, AggregatorFactory, AggregatorState, DataPoint, GroupInfo,
     ParamError, ProcessorMetadata, QueryContext,
@@ -57,12 +57,86 @@ pub(super) fn describe(
     Ok((name, metadata))
 }
 
-/// An aggregator factory living in a plugin.
-pub struct ForeignAggregatorFactory {
-    vt: FfiAggregatorFactory,
-    name: String,
-    metadata: ProcessorMetadata,
+/// A vtable function writing a string.
+type StringFn = unsafe extern "C" fn(state: *const c_void, out: *mut FfiString) -> FfiResult;
+
+/// A factory's `create`, writing the vtable of a `P`.
+type CreateFn<P> = unsafe extern "C" fn(
+    state: *const c_void,
+    params: FfiStr,
+    ctx: FfiStr,
+    out: *mut P,
+) -> FfiResult;
+
+/// What aggregator and group-by factory vtables have in common: owned state, `create` writing
+/// a `P` vtable, and the name and metadata read at load.
+pub(super) struct ForeignFactory<P> {
+    state: *mut c_void,
+    create: CreateFn<P>,
+    release: ReleaseFn,
+    pub(super) name: String,
+    pub(super) metadata: ProcessorMetadata,
 }
+
+impl<P> ForeignFactory<P> {
+    /// Takes ownership of the vtable's `state` and reads its name and metadata.
+    ///
+    /// # Safety
+    /// As [`ForeignAggregatorFactory::new`].
+    unsafe fn new(
+        what: &str,
+        state: *mut c_void,
+        name: StringFn,
+        metadata: StringFn,
+        create: CreateFn<P>,
+        release: ReleaseFn,
+    ) -> Result<Self, String> {
+        let described = describe(what, |o| name(state, o), |o| metadata(state, o));
+        // Built first so that the state is released on every path.
+        let mut f = ForeignFactory {
+            state,
+            create,
+            release,
+            name: String::new(),
+            metadata: ProcessorMetadata::default(),
+        };
+        (f.name, f.metadata) = described?;
+        Ok(f)
+    }
+
+    /// Calls `create`; the caller owns the vtable it wrote.
+    pub(super) fn create(
+        &self,
+        params: &serde_json::Map<String, serde_json::Value>,
+        ctx: &QueryContext,
+    ) -> Result<P, ParamError> {
+        let params = params_to_json(params);
+        let ctx = context_to_json(ctx);
+        let mut out = MaybeUninit::<P>::uninit();
+        // SAFETY: borrowed strings outlive the call; `out` is written on success only.
+        let r = unsafe {
+            (self.create)(
+                self.state,
+                FfiStr::new(&params),
+                FfiStr::new(&ctx),
+                out.as_mut_ptr(),
+            )
+        };
+        r.into_param_result()?;
+        // SAFETY: a successful `create` wrote the vtable.
+        Ok(unsafe { out.assume_init() })
+    }
+}
+
+impl<P> Drop for ForeignFactory<P> {
+    fn drop(&mut self) {
+        // SAFETY: the state is owned by this value and released once.
+        unsafe { (self.release)(self.state) }
+    }
+}
+
+/// An aggregator factory living in a plugin.
+pub struct ForeignAggregatorFactory(ForeignFactory<FfiAggregator>);
 
 // SAFETY: the exporter builds the state from an `Arc<dyn AggregatorFactory>` (Send + Sync).
 unsafe impl Send for ForeignAggregatorFactory {}
@@ -75,37 +149,25 @@ impl ForeignAggregatorFactory {
     /// `vt` must follow the contract of [`super::vtable`] (as the exporter's vtables do), and
     /// its code must stay loaded while this value and everything it creates live.
     pub unsafe fn new(vt: FfiAggregatorFactory) -> Result<Self, String> {
-        let state = vt.state as *const c_void;
-        let described = describe(
+        ForeignFactory::new(
             "aggregator factory",
-            |o| (vt.name)(state, o),
-            |o| (vt.metadata)(state, o),
-        );
-        // Built first so that `vt` is released on every path.
-        let mut f = ForeignAggregatorFactory {
-            vt,
-            name: String::new(),
-            metadata: ProcessorMetadata::default(),
-        };
-        (f.name, f.metadata) = described?;
-        Ok(f)
-    }
-}
-
-impl Drop for ForeignAggregatorFactory {
-    fn drop(&mut self) {
-        // SAFETY: the vtable is owned by this value and released once.
-        unsafe { (self.vt.release)(self.vt.state) }
+            vt.state,
+            vt.name,
+            vt.metadata,
+            vt.create,
+            vt.release,
+        )
+        .map(ForeignAggregatorFactory)
     }
 }
 
 impl AggregatorFactory for ForeignAggregatorFactory {
     fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     fn metadata(&self) -> ProcessorMetadata {
-        self.metadata.clone()
+        self.0.metadata.clone()
     }
 
     fn create(
@@ -113,22 +175,8 @@ impl AggregatorFactory for ForeignAggregatorFactory {
         params: &serde_json::Map<String, serde_json::Value>,
         ctx: &QueryContext,
     ) -> Result<Box<dyn Aggregator>, ParamError> {
-        let params = params_to_json(params);
-        let ctx = context_to_json(ctx);
-        let mut out = MaybeUninit::<FfiAggregator>::uninit();
-        // SAFETY: borrowed strings outlive the call; `out` is written on success only.
-        let r = unsafe {
-            (self.vt.create)(
-                self.vt.state,
-                FfiStr::new(&params),
-                FfiStr::new(&ctx),
-                out.as_mut_ptr(),
-            )
-        };
-        r.into_param_result()?;
         Ok(Box::new(ForeignAggregator {
-            // SAFETY: a successful `create` wrote the vtable.
-            vt: unsafe { out.assume_init() },
+            vt: self.0.create(params, ctx)?,
             fault: Arc::new(Mutex::new(None)),
         }))
     }

@@ -4,24 +4,17 @@
 //! every new group id while it can still report an error, and `result_json` reads the cache.
 
 use std::collections::HashMap;
-use std::ffi::c_void;
-use std::mem::MaybeUninit;
 use std::sync::Mutex;
 
-use super::{call_string, describe};
-use crate::ffi::json::{context_to_json, params_to_json};
-use crate::ffi::types::{borrow_points, FfiPointSlice, FfiStr};
+use super::{call_string, ForeignFactory};
+use crate::ffi::types::{borrow_points, FfiPointSlice};
 use crate::ffi::vtable::{FfiGroupBy, FfiGroupByFactory};
 use crate::{
     AggregateError, DataPoint, GroupBy, GroupByFactory, ParamError, ProcessorMetadata, QueryContext,
 };
 
 /// A group-by factory living in a plugin.
-pub struct ForeignGroupByFactory {
-    vt: FfiGroupByFactory,
-    name: String,
-    metadata: ProcessorMetadata,
-}
+pub struct ForeignGroupByFactory(ForeignFactory<FfiGroupBy>);
 
 // SAFETY: the exporter builds the state from an `Arc<dyn GroupByFactory>` (Send + Sync).
 unsafe impl Send for ForeignGroupByFactory {}
@@ -33,36 +26,25 @@ impl ForeignGroupByFactory {
     /// # Safety
     /// As [`super::ForeignAggregatorFactory::new`].
     pub unsafe fn new(vt: FfiGroupByFactory) -> Result<Self, String> {
-        let state = vt.state as *const c_void;
-        let described = describe(
+        ForeignFactory::new(
             "group-by factory",
-            |o| (vt.name)(state, o),
-            |o| (vt.metadata)(state, o),
-        );
-        let mut f = ForeignGroupByFactory {
-            vt,
-            name: String::new(),
-            metadata: ProcessorMetadata::default(),
-        };
-        (f.name, f.metadata) = described?;
-        Ok(f)
-    }
-}
-
-impl Drop for ForeignGroupByFactory {
-    fn drop(&mut self) {
-        // SAFETY: the vtable is owned by this value and released once.
-        unsafe { (self.vt.release)(self.vt.state) }
+            vt.state,
+            vt.name,
+            vt.metadata,
+            vt.create,
+            vt.release,
+        )
+        .map(ForeignGroupByFactory)
     }
 }
 
 impl GroupByFactory for ForeignGroupByFactory {
     fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     fn metadata(&self) -> ProcessorMetadata {
-        self.metadata.clone()
+        self.0.metadata.clone()
     }
 
     fn create(
@@ -70,22 +52,8 @@ impl GroupByFactory for ForeignGroupByFactory {
         params: &serde_json::Map<String, serde_json::Value>,
         ctx: &QueryContext,
     ) -> Result<Box<dyn GroupBy>, ParamError> {
-        let params = params_to_json(params);
-        let ctx = context_to_json(ctx);
-        let mut out = MaybeUninit::<FfiGroupBy>::uninit();
-        // SAFETY: borrowed strings outlive the call; `out` is written on success only.
-        let r = unsafe {
-            (self.vt.create)(
-                self.vt.state,
-                FfiStr::new(&params),
-                FfiStr::new(&ctx),
-                out.as_mut_ptr(),
-            )
-        };
-        r.into_param_result()?;
         let mut g = ForeignGroupBy {
-            // SAFETY: a successful `create` wrote the vtable.
-            vt: unsafe { out.assume_init() },
+            vt: self.0.create(params, ctx)?,
             tag_names: None,
             entries: Mutex::new(HashMap::new()),
         };
@@ -95,7 +63,7 @@ impl GroupByFactory for ForeignGroupByFactory {
         let json = call_string(|o| unsafe { tag_names(state, o) })
             .map_err(|r| ParamError::Internal(r.message().unwrap_or_else(|| "null".into())))?;
         g.tag_names = serde_json::from_str(&json).map_err(|e| {
-            ParamError::Internal(format!("cannot read tag names of '{}': {e}", self.name))
+            ParamError::Internal(format!("cannot read tag names of '{}': {e}", self.0.name))
         })?;
         Ok(Box::new(g))
     }
