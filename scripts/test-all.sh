@@ -42,6 +42,7 @@ fi
 # Everything below runs against real services the scripts install from Maven Central and
 # start on loopback: one Cassandra and one Java KairosDB, shared by the tests that need them.
 cleanup() {
+    JAVA_KAIROSDB_RUN_DIR="$PWD/.cache/java-kairosdb/run-1.2" ./scripts/java-kairosdb.sh stop >/dev/null 2>&1 || true
     ./scripts/java-kairosdb.sh stop >/dev/null 2>&1 || true
     ./scripts/cassandra.sh stop >/dev/null 2>&1 || true
 }
@@ -54,14 +55,17 @@ export KAIROSDB_TEST_CASSANDRA="$CASSANDRA_HOST:$CASSANDRA_NATIVE_PORT"
 echo "== the end-to-end suite again, on the Cassandra datastore (a keyspace per server)"
 KAIROSDB_TEST_DATASTORE=cassandra KAIROSDB_TESTS_HUGE_MB=20 cargo test -p kairosdb-tests
 echo "== the 1.2-to-Rust upgrade path: Java KairosDB 1.2.1-1 on a pre-1.3 (LEGACY) keyspace"
-# One Java node at a time; a wipe clears the ingest queue files another version left behind.
-./scripts/java-kairosdb.sh wipe >/dev/null
-JAVA_KAIROSDB_VERSION=1.2.1-1 JAVA_KAIROSDB_KEYSPACE=kairosdb12 JAVA_KAIROSDB_DATASTORE=cassandra \
-    JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto ./scripts/java-kairosdb.sh start
-eval "$(./scripts/java-kairosdb.sh env)"
+# One Java node at a time, each version in a run directory of its own.
+java12() {
+    JAVA_KAIROSDB_VERSION=1.2.1-1 JAVA_KAIROSDB_RUN_DIR="$PWD/.cache/java-kairosdb/run-1.2" \
+        JAVA_KAIROSDB_KEYSPACE=kairosdb12 JAVA_KAIROSDB_DATASTORE=cassandra \
+        JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto ./scripts/java-kairosdb.sh "$@"
+}
+java12 start
+eval "$(java12 env)"
 KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL" KAIROSDB_TEST_JAVA_KEYSPACE=kairosdb12 \
     cargo test -p kairosdb-tests --features java-compat --test cassandra_java
-./scripts/java-kairosdb.sh wipe >/dev/null
+java12 stop
 echo "== start Java KairosDB 1.3 on the same Cassandra (scripts/java-kairosdb.sh)"
 JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TELNET_PORT=auto \
     ./scripts/java-kairosdb.sh start
