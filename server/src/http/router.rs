@@ -188,7 +188,7 @@ fn index(query: &str) -> Result<Response<Body>, ApiError> {
 
 /// The route pattern of a path, as the `route` label of request metrics (bounded cardinality).
 fn route_label(path: &str) -> &'static str {
-    const ROUTES: [&str; 15] = [
+    const ROUTES: [&str; 13] = [
         "/api/v1/version",
         "/api/v1/datapoints",
         "/api/v1/datapoints/index",
@@ -202,8 +202,6 @@ fn route_label(path: &str) -> &'static str {
         "/api/v1/health/status",
         "/api/v1/features",
         "/metrics",
-        "/api/v1/metric/{name}",
-        "/api/v1/features/{family}",
     ];
     if let Some(r) = ROUTES.iter().find(|r| **r == path) {
         return r;
