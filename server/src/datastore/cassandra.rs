@@ -18,7 +18,8 @@
 //!   not per replica;
 //! - on Cassandra 4.0+ `data_points` is created without `COMPACT STORAGE`;
 //! - `use_ssl` trusts `ssl.ca_file` (PEM) or the system's store, not the JVM's trust store;
-//! - not supported yet: `read_clusters`, a separate `meta_cluster`, `start_async`.
+//! - `read_clusters` and a separate `meta_cluster` stop start-up (unsupported; ignoring them
+//!   would hide data); `start_async` is not supported.
 //!
 //! Cost of the 1.2 `/tagnames` and `/tagvalues` calls: every row key of every metric is read.
 

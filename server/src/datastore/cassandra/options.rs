@@ -208,6 +208,18 @@ pub fn apply(
     let Some(rest) = key.strip_prefix(ROOT) else {
         return Ok(false);
     };
+    let cluster_key = |name: &str| rest == name || rest.starts_with(&format!("{name}."));
+    if cluster_key("read_clusters") || cluster_key("meta_cluster") {
+        if matches!(v.trim(), "" | "[]" | "{}") {
+            return Ok(true);
+        }
+        // Ignoring them would silently hide the data that lives on those clusters.
+        return Err(bad(
+            shown,
+            v,
+            "read_clusters and meta_cluster are not supported by kairosdb-rs yet: every read and all metadata use write_cluster",
+        ));
+    }
     let rest = rest.strip_prefix("write_cluster.").unwrap_or(rest);
     if let Some(table) = rest.strip_prefix("table_create_with.") {
         if !TABLES.contains(&table) {

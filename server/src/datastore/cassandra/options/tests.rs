@@ -170,3 +170,16 @@ fn ssl_keys_under_the_cluster() {
     let e = set(&mut o, &format!("{ROOT}ssl.hostname_validation"), "on");
     assert!(e.unwrap_err().to_string().contains("hostname_validation"));
 }
+
+#[test]
+fn read_clusters_and_meta_cluster_are_refused_unless_empty() {
+    let mut o = CassandraOptions::default();
+    assert!(set(&mut o, &format!("{ROOT}read_clusters"), "[]").unwrap());
+    // The Java default file parks its example under another name.
+    assert!(!set(&mut o, &format!("{ROOT}read_clusters_not.0.name"), "x").unwrap());
+    for k in ["read_clusters.0.name", "meta_cluster.cql_host_list"] {
+        let key = format!("{ROOT}{k}");
+        let e = set(&mut o, &key, "x").unwrap_err().to_string();
+        assert!(e.contains(&key) && e.contains("not supported"), "{e}");
+    }
+}
