@@ -359,6 +359,7 @@ cmd_cqlsh_check() {
 cmd_env() {
     printf 'CASSANDRA_HOST=127.0.0.1\nCASSANDRA_NATIVE_PORT=%s\n' "$(current_port)"
     [ ! -f "$TLS/.complete" ] || printf 'CASSANDRA_TLS_CA=%s\n' "$TLS/ca.pem"
+    [ ! -f "$PIDFILE" ] || printf 'CASSANDRA_PID=%s\n' "$(cat "$PIDFILE")"
     if [ "$(current CASSANDRA_AUTH)" = password ]; then
         printf 'CASSANDRA_USER=%s\nCASSANDRA_PASSWORD=%s\n' "$(current CASSANDRA_USER)" "$(current CASSANDRA_PASSWORD)"
     fi

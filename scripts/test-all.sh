@@ -53,6 +53,7 @@ CASSANDRA_HEAP_MAX="${CASSANDRA_HEAP_MAX:-2g}" CASSANDRA_NATIVE_PORT=auto CASSAN
 eval "$(./scripts/cassandra.sh env)"
 export KAIROSDB_TEST_CASSANDRA="$CASSANDRA_HOST:$CASSANDRA_NATIVE_PORT"
 export KAIROSDB_TEST_CASSANDRA_TLS_CA="$CASSANDRA_TLS_CA"
+export KAIROSDB_TEST_CASSANDRA_PID="$CASSANDRA_PID"
 echo "== the end-to-end suite again, on the Cassandra datastore (a keyspace per server)"
 KAIROSDB_TEST_DATASTORE=cassandra KAIROSDB_TESTS_HUGE_MB=20 cargo test -p kairosdb-tests
 echo "== the 1.2-to-Rust upgrade path: Java KairosDB 1.2.1-1 on a pre-1.3 (LEGACY) keyspace"
@@ -74,4 +75,4 @@ eval "$(./scripts/java-kairosdb.sh env)"
 export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
 echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
 cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java \
-    --test cassandra_tls --test services
+    --test cassandra_tls --test services --test backpressure
