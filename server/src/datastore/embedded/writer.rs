@@ -1,35 +1,88 @@
-//! Write-side state of the embedded store: row ids, known metric names, and staging of a
-//! batch so caches change only after the batch is durable.
+//! Write side of the embedded store: row ids, per-row buffers, block flushes, checkpoints.
+//!
+//! An accepted batch is synced to the write-ahead log, then its points go to per-row buffers.
+//! A buffer becomes blocks when it holds [`BLOCK_POINTS`] points, or at a checkpoint (the log
+//! grew past [`MAX_CLOSED_SEGMENTS`] closed segments, or buffers hold [`MAX_BUFFERED`] points).
+//! A flush writes the row's blocks and its flushed seq in one fjall batch; replay skips the
+//! log records a row already has in blocks.
 
 use std::collections::{HashMap, HashSet};
 
+use fjall::OwnedWriteBatch;
 use protocols::SeriesPoints;
 
-use super::{engine, now_ms, point_key, record, EmbeddedStore, NEXT_ROW_ID};
+use super::block::{self, Cell, BLOCK_POINTS, NEVER};
+use super::wal::Wal;
+use super::{engine, EmbeddedStore, NEXT_ROW_ID};
 use crate::datastore::value_codec;
 use crate::datastore::{DatastoreError, RowKey};
 
-/// Caches guarded by the store's write lock.
-pub struct WriteState {
+/// Buffered points across all rows that force a checkpoint.
+pub const MAX_BUFFERED: usize = 2_000_000;
+/// Closed log segments that force a checkpoint.
+pub const MAX_CLOSED_SEGMENTS: usize = 2;
+
+/// Points of one row not yet in blocks.
+pub struct RowBuf {
+    /// The row's data type (decides how string blocks decode).
+    pub data_type: &'static str,
+    /// Points in arrival order until [`RowBuf::normalize`].
+    pub cells: Vec<Cell>,
+    sorted: bool,
+    /// Seq of the oldest log record with a point here.
+    pub first_seq: u64,
+    /// Seq of the newest log record with a point here.
+    pub last_seq: u64,
+}
+
+impl RowBuf {
+    /// Sorts by timestamp, keeping the last written point of each timestamp.
+    pub fn normalize(&mut self) {
+        if self.sorted {
+            return;
+        }
+        // Stable: equal timestamps stay in arrival order, so the last one is the newest.
+        self.cells.sort_by_key(|c| c.ts);
+        let mut out: Vec<Cell> = Vec::with_capacity(self.cells.len());
+        for c in self.cells.drain(..) {
+            match out.last_mut() {
+                Some(l) if l.ts == c.ts => *l = c,
+                _ => out.push(c),
+            }
+        }
+        self.cells = out;
+        self.sorted = true;
+    }
+}
+
+/// Mutable state behind the store's lock.
+pub struct State {
     ids: HashMap<Vec<u8>, u64>,
     metrics: HashSet<String>,
     next_id: u64,
+    /// Buffers by row id.
+    pub bufs: HashMap<u64, RowBuf>,
+    /// Upper bound of the last block timestamp per row (absent: not looked up yet).
+    tails: HashMap<u64, i64>,
+    buffered: usize,
+    /// The log (absent only while it is being replayed).
+    pub wal: Option<Wal>,
+    /// Flushed seqs looked up during replay.
+    replay_flushed: HashMap<u64, u64>,
 }
 
-/// What a staged batch adds to the caches once committed.
-pub struct Staged {
-    ids: Vec<(Vec<u8>, u64)>,
-    metrics: Vec<String>,
-    next_id: u64,
-}
-
-impl WriteState {
+impl State {
     /// State for a store whose next free row id is `next_id`.
     pub fn new(next_id: u64) -> Self {
-        WriteState {
+        State {
             ids: HashMap::new(),
             metrics: HashSet::new(),
             next_id,
+            bufs: HashMap::new(),
+            tails: HashMap::new(),
+            buffered: 0,
+            wal: None,
+            replay_flushed: HashMap::new(),
         }
     }
 
@@ -38,9 +91,13 @@ impl WriteState {
         self.ids.get(key).copied()
     }
 
-    /// Drops a deleted row from the cache.
-    pub fn forget_row(&mut self, key: &[u8]) {
+    /// Drops a deleted row.
+    pub fn forget_row(&mut self, key: &[u8], id: u64) {
         self.ids.remove(key);
+        self.tails.remove(&id);
+        if let Some(b) = self.bufs.remove(&id) {
+            self.buffered -= b.cells.len();
+        }
     }
 
     /// Drops a deleted metric from the cache.
@@ -48,37 +105,66 @@ impl WriteState {
         self.metrics.remove(metric);
     }
 
-    /// Adds every point of `batch` to `wb`, allocating rows and names as needed.
-    pub fn stage(
-        &self,
-        store: &EmbeddedStore,
-        wb: &mut fjall::OwnedWriteBatch,
-        batch: &[SeriesPoints],
-    ) -> Result<Staged, DatastoreError> {
-        let mut staged = Staged {
-            ids: Vec::new(),
-            metrics: Vec::new(),
-            next_id: self.next_id,
-        };
-        let mut local: HashMap<Vec<u8>, u64> = HashMap::new();
-        let now = now_ms();
-        let mut value = Vec::with_capacity(32);
-        for series in batch {
-            if series.metric.contains('\0') {
-                return Err(DatastoreError::Rejected(format!(
-                    "cannot store metric {:?}: the name contains NUL",
-                    series.metric
-                )));
+    /// Points currently buffered.
+    pub fn buffered(&self) -> usize {
+        self.buffered
+    }
+
+    /// Replay is over: the log is open again.
+    pub fn end_replay(&mut self, wal: Wal) {
+        self.wal = Some(wal);
+        self.replay_flushed = HashMap::new();
+    }
+}
+
+/// Rejects a batch that cannot be stored, before anything of it is logged.
+pub fn validate(batch: &[SeriesPoints]) -> Result<(), DatastoreError> {
+    let mut scratch = Vec::new();
+    for s in batch {
+        if s.metric.contains('\0') {
+            return Err(DatastoreError::Rejected(format!(
+                "cannot store metric {:?}: the name contains NUL",
+                s.metric
+            )));
+        }
+        for p in &s.points {
+            if let plugin_api::Value::Text(t) = &p.value {
+                // Strings longer than 65535 encoded bytes cannot be stored (Java writeUTF).
+                if t.len() > 21_845 {
+                    scratch.clear();
+                    value_codec::encode(&p.value, &mut scratch)
+                        .map_err(|e| DatastoreError::Rejected(e.to_string()))?;
+                }
             }
-            let expiry =
-                (series.ttl > 0).then(|| now.saturating_add(series.ttl.saturating_mul(1000)));
-            // Row keys of this series by (data type, row time); most series hit one or two.
-            let mut last: Option<(&'static str, i64, u64)> = None;
+        }
+    }
+    Ok(())
+}
+
+impl EmbeddedStore {
+    /// Adds an accepted batch (log record `seq`, accepted at `now`) to the buffers; during
+    /// replay, skips rows whose blocks already hold `seq`.
+    pub(super) fn apply(
+        &self,
+        st: &mut State,
+        batch: &[SeriesPoints],
+        now: i64,
+        seq: u64,
+        replay: bool,
+    ) -> Result<Vec<u64>, DatastoreError> {
+        let mut full = Vec::new();
+        for series in batch {
+            let expiry = if series.ttl > 0 {
+                now.saturating_add(series.ttl.saturating_mul(1000))
+            } else {
+                NEVER
+            };
+            let mut last: Option<(&'static str, i64, u64, bool)> = None;
             for p in &series.points {
                 let data_type = value_codec::data_type(&p.value);
-                let row_time = store.spec.row_time(p.timestamp);
-                let id = match last {
-                    Some((t, rt, id)) if t == data_type && rt == row_time => id,
+                let row_time = self.spec.row_time(p.timestamp);
+                let (id, skip) = match last {
+                    Some((t, rt, id, skip)) if t == data_type && rt == row_time => (id, skip),
                     _ => {
                         let key = RowKey {
                             metric: series.metric.clone(),
@@ -87,70 +173,253 @@ impl WriteState {
                             tags: series.tags.clone(),
                         }
                         .encode();
-                        let id =
-                            self.resolve(store, wb, &mut staged, &mut local, key, &series.metric)?;
-                        last = Some((data_type, row_time, id));
-                        id
+                        let id = self.resolve(st, key, &series.metric)?;
+                        let skip = replay && self.flushed_seq(st, id)? >= seq;
+                        last = Some((data_type, row_time, id, skip));
+                        (id, skip)
                     }
                 };
-                value.clear();
-                record::encode(&p.value, expiry, &mut value)
-                    .map_err(|e| DatastoreError::Rejected(e.to_string()))?;
-                wb.insert(
-                    &store.points,
-                    point_key(id, store.spec.column_name(row_time, p.timestamp)).to_vec(),
-                    value.clone(),
-                );
+                if skip {
+                    continue;
+                }
+                let buf = st.bufs.entry(id).or_insert_with(|| RowBuf {
+                    data_type,
+                    cells: Vec::with_capacity(16),
+                    sorted: true,
+                    first_seq: seq,
+                    last_seq: seq,
+                });
+                if buf.cells.last().is_some_and(|l| l.ts >= p.timestamp) {
+                    buf.sorted = false;
+                }
+                buf.last_seq = seq;
+                buf.cells.push(Cell {
+                    ts: p.timestamp,
+                    value: p.value.clone(),
+                    expiry,
+                });
+                if buf.cells.len() == BLOCK_POINTS {
+                    full.push(id);
+                }
+                st.buffered += 1;
             }
         }
-        if staged.next_id != self.next_id {
-            wb.insert(
-                &store.meta,
-                NEXT_ROW_ID.to_vec(),
-                staged.next_id.to_be_bytes().to_vec(),
-            );
-        }
-        Ok(staged)
+        Ok(full)
     }
 
-    fn resolve(
-        &self,
-        store: &EmbeddedStore,
-        wb: &mut fjall::OwnedWriteBatch,
-        staged: &mut Staged,
-        local: &mut HashMap<Vec<u8>, u64>,
-        key: Vec<u8>,
-        metric: &str,
-    ) -> Result<u64, DatastoreError> {
-        if let Some(id) = self.ids.get(&key).or_else(|| local.get(&key)) {
+    fn flushed_seq(&self, st: &mut State, id: u64) -> Result<u64, DatastoreError> {
+        if let Some(s) = st.replay_flushed.get(&id) {
+            return Ok(*s);
+        }
+        let s = match self.flushed.get(id.to_be_bytes()).map_err(engine)? {
+            Some(v) => u64::from_le_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| DatastoreError::Corrupt("bad flushed seq".into()))?,
+            ),
+            None => 0,
+        };
+        st.replay_flushed.insert(id, s);
+        Ok(s)
+    }
+
+    /// The id of an encoded row key, registering the row (and its metric) when new.
+    fn resolve(&self, st: &mut State, key: Vec<u8>, metric: &str) -> Result<u64, DatastoreError> {
+        if let Some(id) = st.ids.get(&key) {
             return Ok(*id);
         }
-        let id = match store.rows.get(&key).map_err(engine)? {
+        let id = match self.rows.get(&key).map_err(engine)? {
             Some(v) => u64::from_be_bytes(
                 v.as_ref()
                     .try_into()
                     .map_err(|_| DatastoreError::Corrupt("bad row id".into()))?,
             ),
             None => {
-                let id = staged.next_id;
-                staged.next_id += 1;
-                wb.insert(&store.rows, key.clone(), id.to_be_bytes().to_vec());
-                if !self.metrics.contains(metric) && !staged.metrics.iter().any(|m| m == metric) {
-                    wb.insert(&store.metrics, metric.as_bytes().to_vec(), Vec::new());
-                    staged.metrics.push(metric.to_string());
+                // Unsynced: the log replay registers the row again if these are lost.
+                let id = st.next_id;
+                st.next_id += 1;
+                let mut wb = self.db.batch();
+                wb.insert(&self.rows, key.clone(), id.to_be_bytes().to_vec());
+                wb.insert(
+                    &self.meta,
+                    NEXT_ROW_ID.to_vec(),
+                    st.next_id.to_be_bytes().to_vec(),
+                );
+                if !st.metrics.contains(metric) {
+                    wb.insert(&self.metrics, metric.as_bytes().to_vec(), Vec::new());
+                    st.metrics.insert(metric.to_string());
                 }
+                wb.commit().map_err(engine)?;
                 id
             }
         };
-        local.insert(key.clone(), id);
-        staged.ids.push((key, id));
+        st.ids.insert(key, id);
         Ok(id)
     }
 
-    /// Applies a staged batch to the caches after it became durable.
-    pub fn commit(&mut self, staged: Staged) {
-        self.ids.extend(staged.ids);
-        self.metrics.extend(staged.metrics);
-        self.next_id = staged.next_id;
+    /// Flushes full rows, rotates the log, and checkpoints when the log or buffers grew too big.
+    pub(super) fn maintain(&self, st: &mut State, full: Vec<u64>) -> Result<(), DatastoreError> {
+        let now = super::now_ms();
+        if !full.is_empty() {
+            let mut wb = self.db.batch();
+            for id in full {
+                self.flush_row(st, id, now, &mut wb)?;
+            }
+            wb.commit().map_err(engine)?;
+        }
+        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
+        let rotated = wal.wants_rotation();
+        if rotated {
+            wal.rotate().map_err(engine)?;
+        }
+        if st.buffered > MAX_BUFFERED {
+            tracing::debug!(buffered = st.buffered, "checkpoint: buffers full");
+            return self.checkpoint(st, None);
+        }
+        if wal.closed_count() > MAX_CLOSED_SEGMENTS {
+            let cutoff = wal.newest_closed_start();
+            tracing::debug!(cutoff, "checkpoint: log long");
+            return self.checkpoint(st, cutoff);
+        }
+        if rotated {
+            let low = st
+                .bufs
+                .values()
+                .map(|b| b.first_seq)
+                .min()
+                .unwrap_or(wal.next_seq());
+            self.persist()?;
+            wal.drop_before(low).map_err(engine)?;
+        }
+        Ok(())
     }
+
+    /// Flushes every buffer holding points logged before `cutoff` (none: every buffer, after
+    /// starting a new log segment), makes the blocks durable and drops the log segments they
+    /// cover.
+    pub(super) fn checkpoint(
+        &self,
+        st: &mut State,
+        cutoff: Option<u64>,
+    ) -> Result<(), DatastoreError> {
+        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
+        let cutoff = match cutoff {
+            Some(c) => c,
+            None => {
+                wal.rotate().map_err(engine)?;
+                wal.active_start()
+            }
+        };
+        let ids: Vec<u64> = st
+            .bufs
+            .iter()
+            .filter(|(_, b)| b.first_seq < cutoff)
+            .map(|(id, _)| *id)
+            .collect();
+        let now = super::now_ms();
+        for chunk in ids.chunks(4096) {
+            let mut wb = self.db.batch();
+            for id in chunk {
+                self.flush_row(st, *id, now, &mut wb)?;
+            }
+            wb.commit().map_err(engine)?;
+        }
+        self.persist()?;
+        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
+        wal.drop_before(cutoff).map_err(engine)
+    }
+
+    /// Moves the buffer of row `id` into blocks (merging with blocks it overlaps; its points
+    /// win on equal timestamps), staged in `wb`.
+    pub(super) fn flush_row(
+        &self,
+        st: &mut State,
+        id: u64,
+        now: i64,
+        wb: &mut OwnedWriteBatch,
+    ) -> Result<(), DatastoreError> {
+        let Some(mut buf) = st.bufs.remove(&id) else {
+            return Ok(());
+        };
+        st.buffered -= buf.cells.len();
+        buf.normalize();
+        let (Some(a), Some(b)) = (buf.cells.first(), buf.cells.last()) else {
+            return Ok(());
+        };
+        let (a, b) = (a.ts, b.ts);
+        let tail = match st.tails.get(&id) {
+            Some(t) => *t,
+            None => match self.blocks.prefix(id.to_be_bytes()).next_back() {
+                Some(g) => {
+                    let v = g.value().map_err(engine)?;
+                    block::header(&v).map_err(corrupt)?.last_ts
+                }
+                None => i64::MIN,
+            },
+        };
+        let mut cells = buf.cells;
+        let mut old_keys = Vec::new();
+        if tail >= a {
+            let mut old: Vec<Vec<Cell>> = Vec::new();
+            let lo = block::key(id, i64::MIN).to_vec();
+            let hi = block::key(id, b).to_vec();
+            for g in self.blocks.range(lo..=hi).rev() {
+                let (k, v) = g.into_inner().map_err(engine)?;
+                if block::header(&v).map_err(corrupt)?.last_ts < a {
+                    break;
+                }
+                let mut cs = Vec::new();
+                block::decode(buf.data_type, &v, &mut cs).map_err(corrupt)?;
+                old.push(cs);
+                old_keys.push(k);
+            }
+            old.reverse();
+            cells = merge(old.into_iter().flatten().collect(), cells);
+        }
+        cells.retain(|c| c.expiry == NEVER || c.expiry > now);
+        let mut new_keys = HashSet::new();
+        let mut bytes = Vec::new();
+        for chunk in cells.chunks(BLOCK_POINTS) {
+            bytes.clear();
+            block::encode(chunk, &mut bytes).map_err(corrupt)?;
+            let k = block::key(id, chunk[0].ts);
+            new_keys.insert(k);
+            wb.insert(&self.blocks, k.to_vec(), bytes.clone());
+        }
+        for k in old_keys {
+            if !new_keys.contains(k.as_ref()) {
+                wb.remove(&self.blocks, k);
+            }
+        }
+        wb.insert(
+            &self.flushed,
+            id.to_be_bytes().to_vec(),
+            buf.last_seq.to_le_bytes().to_vec(),
+        );
+        st.tails.insert(id, tail.max(b));
+        Ok(())
+    }
+}
+
+/// Merges two sorted, distinct runs; `new` wins on equal timestamps.
+pub fn merge(old: Vec<Cell>, new: Vec<Cell>) -> Vec<Cell> {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let mut o = old.into_iter().peekable();
+    let mut n = new.into_iter().peekable();
+    loop {
+        match (o.peek(), n.peek()) {
+            (Some(x), Some(y)) if x.ts < y.ts => out.extend(o.next()),
+            (Some(x), Some(y)) if x.ts == y.ts => {
+                o.next();
+                out.extend(n.next());
+            }
+            (_, Some(_)) => out.extend(n.next()),
+            (Some(_), None) => out.extend(o.next()),
+            (None, None) => return out,
+        }
+    }
+}
+
+fn corrupt(e: block::BlockError) -> DatastoreError {
+    DatastoreError::Corrupt(e.to_string())
 }
