@@ -47,6 +47,8 @@ pub struct EmbeddedStore {
     metrics: Keyspace,
     meta: Keyspace,
     spec: RowSpec,
+    /// The log; locked before `state` when both are needed, so readers never wait for a sync.
+    wal: Mutex<Option<wal::Wal>>,
     state: Mutex<State>,
 }
 
@@ -108,6 +110,7 @@ impl EmbeddedStore {
             metrics,
             meta,
             spec: RowSpec::default(),
+            wal: Mutex::new(None),
             state: Mutex::new(State::new(next_id)),
         };
         store.migrate_points()?;
@@ -117,9 +120,10 @@ impl EmbeddedStore {
 
     /// Replays the log into the buffers and opens it for appending.
     fn replay(&self, wal_dir: &Path) -> Result<(), DatastoreError> {
+        let mut guard = self.wal.lock();
         let mut st = self.state.lock();
         let mut records = 0u64;
-        let wal = wal::Wal::open(wal_dir, |seq, payload| {
+        let mut wal = wal::Wal::open(wal_dir, |seq, payload| {
             let (now, batch) = entry::decode(payload)?;
             // Full buffers are flushed after replay; the log stays until then.
             self.apply(&mut st, &batch, now, seq, true)
@@ -128,12 +132,13 @@ impl EmbeddedStore {
             Ok(())
         })
         .map_err(|e| DatastoreError::Corrupt(format!("write-ahead log: {e}")))?;
-        st.end_replay(wal);
+        st.end_replay();
         if records > 0 {
             tracing::info!(records, points = st.buffered(), "write-ahead log replayed");
             // Blocks for everything replayed; the old segments go.
-            self.checkpoint(&mut st, None)?;
+            self.checkpoint(&mut wal, &mut st, None)?;
         }
+        *guard = Some(wal);
         Ok(())
     }
 
@@ -198,16 +203,17 @@ impl Datastore for EmbeddedStore {
         let now = now_ms();
         let mut payload = Vec::with_capacity(64 + batch.len() * 64);
         entry::encode(now, batch, &mut payload);
-        let mut st = self.state.lock();
-        let wal = st
-            .wal
+        // Synced under the log lock only: readers keep going meanwhile.
+        let mut guard = self.wal.lock();
+        let wal = guard
             .as_mut()
             .ok_or_else(|| engine("the store is closed"))?;
         let seq = wal
             .append(&payload)
             .map_err(|e| engine(format!("cannot write the write-ahead log: {e}")))?;
+        let mut st = self.state.lock();
         let full = self.apply(&mut st, batch, now, seq, false)?;
-        self.maintain(&mut st, full)
+        self.maintain(wal, &mut st, full)
     }
 
     fn metric_names(&self, prefix: Option<&str>) -> Result<Vec<String>, DatastoreError> {
@@ -308,11 +314,11 @@ impl Datastore for EmbeddedStore {
     }
 
     fn close(&self) -> Result<(), DatastoreError> {
-        let mut st = self.state.lock();
-        if st.wal.is_none() {
+        let mut guard = self.wal.lock();
+        let Some(wal) = guard.as_mut() else {
             return Ok(());
-        }
-        self.checkpoint(&mut st, None)
+        };
+        self.checkpoint(wal, &mut self.state.lock(), None)
     }
 }
 

@@ -21,13 +21,14 @@ impl EmbeddedStore {
         filter: &TagFilter,
     ) -> Result<(), DatastoreError> {
         let rows = self.find_rows(metric, start, end, filter)?;
+        let mut guard = self.wal.lock();
+        let wal = guard
+            .as_mut()
+            .ok_or_else(|| engine("the store is closed"))?;
         let mut st = self.state.lock();
-        if st.wal.is_none() {
-            return Err(engine("the store is closed"));
-        }
         // Every buffered point goes to blocks and the log is emptied first: no log record may
         // predate the delete, or a replay would bring deleted points back.
-        self.checkpoint(&mut st, None)?;
+        self.checkpoint(wal, &mut st, None)?;
         let range = ReadRange {
             start,
             end,

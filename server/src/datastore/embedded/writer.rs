@@ -65,8 +65,6 @@ pub struct State {
     /// Upper bound of the last block timestamp per row (absent: not looked up yet).
     tails: HashMap<u64, i64>,
     buffered: usize,
-    /// The log (absent only while it is being replayed).
-    pub wal: Option<Wal>,
     /// Flushed seqs looked up during replay.
     replay_flushed: HashMap<u64, u64>,
 }
@@ -81,7 +79,6 @@ impl State {
             bufs: HashMap::new(),
             tails: HashMap::new(),
             buffered: 0,
-            wal: None,
             replay_flushed: HashMap::new(),
         }
     }
@@ -110,9 +107,8 @@ impl State {
         self.buffered
     }
 
-    /// Replay is over: the log is open again.
-    pub fn end_replay(&mut self, wal: Wal) {
-        self.wal = Some(wal);
+    /// Replay is over: forgets what it looked up.
+    pub fn end_replay(&mut self) {
         self.replay_flushed = HashMap::new();
     }
 }
@@ -258,7 +254,12 @@ impl EmbeddedStore {
     }
 
     /// Flushes full rows, rotates the log, and checkpoints when the log or buffers grew too big.
-    pub(super) fn maintain(&self, st: &mut State, full: Vec<u64>) -> Result<(), DatastoreError> {
+    pub(super) fn maintain(
+        &self,
+        wal: &mut Wal,
+        st: &mut State,
+        full: Vec<u64>,
+    ) -> Result<(), DatastoreError> {
         let now = super::now_ms();
         if !full.is_empty() {
             let mut wb = self.db.batch();
@@ -267,19 +268,18 @@ impl EmbeddedStore {
             }
             wb.commit().map_err(engine)?;
         }
-        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
         let rotated = wal.wants_rotation();
         if rotated {
             wal.rotate().map_err(engine)?;
         }
         if st.buffered > MAX_BUFFERED {
             tracing::debug!(buffered = st.buffered, "checkpoint: buffers full");
-            return self.checkpoint(st, None);
+            return self.checkpoint(wal, st, None);
         }
         if wal.closed_count() > MAX_CLOSED_SEGMENTS {
             let cutoff = wal.newest_closed_start();
             tracing::debug!(cutoff, "checkpoint: log long");
-            return self.checkpoint(st, cutoff);
+            return self.checkpoint(wal, st, cutoff);
         }
         if rotated {
             let low = st
@@ -299,10 +299,10 @@ impl EmbeddedStore {
     /// cover.
     pub(super) fn checkpoint(
         &self,
+        wal: &mut Wal,
         st: &mut State,
         cutoff: Option<u64>,
     ) -> Result<(), DatastoreError> {
-        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
         let cutoff = match cutoff {
             Some(c) => c,
             None => {
@@ -325,7 +325,6 @@ impl EmbeddedStore {
             wb.commit().map_err(engine)?;
         }
         self.persist()?;
-        let wal = st.wal.as_mut().ok_or_else(|| engine("log closed"))?;
         wal.drop_before(cutoff).map_err(engine)
     }
 
