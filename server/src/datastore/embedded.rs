@@ -19,6 +19,7 @@ mod entry;
 mod migrate;
 mod reader;
 mod record;
+mod state;
 mod wal;
 mod writer;
 
@@ -33,7 +34,7 @@ use super::column_name::RowSpec;
 use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, TagFilter};
 use block::Cell;
 use reader::RowReader;
-use writer::State;
+use state::State;
 
 /// Key in `meta` of the next free row id.
 const NEXT_ROW_ID: &[u8] = b"next_row_id";
@@ -199,7 +200,7 @@ impl EmbeddedStore {
 
 impl Datastore for EmbeddedStore {
     fn write(&self, batch: &[SeriesPoints]) -> Result<(), DatastoreError> {
-        writer::validate(batch)?;
+        state::validate(batch)?;
         let now = now_ms();
         let mut payload = Vec::with_capacity(64 + batch.len() * 64);
         entry::encode(now, batch, &mut payload);
@@ -318,7 +319,18 @@ impl Datastore for EmbeddedStore {
         let Some(wal) = guard.as_mut() else {
             return Ok(());
         };
-        self.checkpoint(wal, &mut self.state.lock(), None)
+        self.checkpoint(wal, &mut self.state.lock(), None)?;
+        // Memtables to tables: the next open replays no journal, and disk use is final.
+        for ks in [
+            &self.blocks,
+            &self.flushed,
+            &self.rows,
+            &self.metrics,
+            &self.meta,
+        ] {
+            ks.rotate_memtable_and_wait().map_err(engine)?;
+        }
+        Ok(())
     }
 }
 

@@ -6,12 +6,13 @@
 //! A flush writes the row's blocks and its flushed seq in one fjall batch; replay skips the
 //! log records a row already has in blocks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use fjall::OwnedWriteBatch;
 use protocols::SeriesPoints;
 
 use super::block::{self, Cell, BLOCK_POINTS, NEVER};
+use super::state::{RowBuf, State};
 use super::wal::Wal;
 use super::{engine, EmbeddedStore, NEXT_ROW_ID};
 use crate::datastore::value_codec;
@@ -21,121 +22,6 @@ use crate::datastore::{DatastoreError, RowKey};
 pub const MAX_BUFFERED: usize = 2_000_000;
 /// Closed log segments that force a checkpoint.
 pub const MAX_CLOSED_SEGMENTS: usize = 2;
-
-/// Points of one row not yet in blocks.
-pub struct RowBuf {
-    /// The row's data type (decides how string blocks decode).
-    pub data_type: &'static str,
-    /// Points in arrival order until [`RowBuf::normalize`].
-    pub cells: Vec<Cell>,
-    sorted: bool,
-    /// Seq of the oldest log record with a point here.
-    pub first_seq: u64,
-    /// Seq of the newest log record with a point here.
-    pub last_seq: u64,
-}
-
-impl RowBuf {
-    /// Sorts by timestamp, keeping the last written point of each timestamp.
-    pub fn normalize(&mut self) {
-        if self.sorted {
-            return;
-        }
-        // Stable: equal timestamps stay in arrival order, so the last one is the newest.
-        self.cells.sort_by_key(|c| c.ts);
-        let mut out: Vec<Cell> = Vec::with_capacity(self.cells.len());
-        for c in self.cells.drain(..) {
-            match out.last_mut() {
-                Some(l) if l.ts == c.ts => *l = c,
-                _ => out.push(c),
-            }
-        }
-        self.cells = out;
-        self.sorted = true;
-    }
-}
-
-/// Mutable state behind the store's lock.
-pub struct State {
-    ids: HashMap<Vec<u8>, u64>,
-    metrics: HashSet<String>,
-    next_id: u64,
-    /// Buffers by row id.
-    pub bufs: HashMap<u64, RowBuf>,
-    /// Upper bound of the last block timestamp per row (absent: not looked up yet).
-    tails: HashMap<u64, i64>,
-    buffered: usize,
-    /// Flushed seqs looked up during replay.
-    replay_flushed: HashMap<u64, u64>,
-}
-
-impl State {
-    /// State for a store whose next free row id is `next_id`.
-    pub fn new(next_id: u64) -> Self {
-        State {
-            ids: HashMap::new(),
-            metrics: HashSet::new(),
-            next_id,
-            bufs: HashMap::new(),
-            tails: HashMap::new(),
-            buffered: 0,
-            replay_flushed: HashMap::new(),
-        }
-    }
-
-    /// The cached id of an encoded row key.
-    pub fn cached_id(&self, key: &[u8]) -> Option<u64> {
-        self.ids.get(key).copied()
-    }
-
-    /// Drops a deleted row.
-    pub fn forget_row(&mut self, key: &[u8], id: u64) {
-        self.ids.remove(key);
-        self.tails.remove(&id);
-        if let Some(b) = self.bufs.remove(&id) {
-            self.buffered -= b.cells.len();
-        }
-    }
-
-    /// Drops a deleted metric from the cache.
-    pub fn forget_metric(&mut self, metric: &str) {
-        self.metrics.remove(metric);
-    }
-
-    /// Points currently buffered.
-    pub fn buffered(&self) -> usize {
-        self.buffered
-    }
-
-    /// Replay is over: forgets what it looked up.
-    pub fn end_replay(&mut self) {
-        self.replay_flushed = HashMap::new();
-    }
-}
-
-/// Rejects a batch that cannot be stored, before anything of it is logged.
-pub fn validate(batch: &[SeriesPoints]) -> Result<(), DatastoreError> {
-    let mut scratch = Vec::new();
-    for s in batch {
-        if s.metric.contains('\0') {
-            return Err(DatastoreError::Rejected(format!(
-                "cannot store metric {:?}: the name contains NUL",
-                s.metric
-            )));
-        }
-        for p in &s.points {
-            if let plugin_api::Value::Text(t) = &p.value {
-                // Strings longer than 65535 encoded bytes cannot be stored (Java writeUTF).
-                if t.len() > 21_845 {
-                    scratch.clear();
-                    value_codec::encode(&p.value, &mut scratch)
-                        .map_err(|e| DatastoreError::Rejected(e.to_string()))?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
 
 impl EmbeddedStore {
     /// Adds an accepted batch (log record `seq`, accepted at `now`) to the buffers; during
@@ -162,14 +48,7 @@ impl EmbeddedStore {
                 let (id, skip) = match last {
                     Some((t, rt, id, skip)) if t == data_type && rt == row_time => (id, skip),
                     _ => {
-                        let key = RowKey {
-                            metric: series.metric.clone(),
-                            row_time,
-                            data_type: data_type.to_string(),
-                            tags: series.tags.clone(),
-                        }
-                        .encode();
-                        let id = self.resolve(st, key, &series.metric)?;
+                        let id = self.row_of(st, series, row_time, data_type)?;
                         let skip = replay && self.flushed_seq(st, id)? >= seq;
                         last = Some((data_type, row_time, id, skip));
                         (id, skip)
@@ -217,6 +96,30 @@ impl EmbeddedStore {
         };
         st.replay_flushed.insert(id, s);
         Ok(s)
+    }
+
+    /// The id of the row of `series` at `row_time` for `data_type`, registering it when new.
+    fn row_of(
+        &self,
+        st: &mut State,
+        series: &SeriesPoints,
+        row_time: i64,
+        data_type: &'static str,
+    ) -> Result<u64, DatastoreError> {
+        let (h, known) = st.known_row(series, row_time, data_type);
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        let key = RowKey {
+            metric: series.metric.clone(),
+            row_time,
+            data_type: data_type.to_string(),
+            tags: series.tags.clone(),
+        }
+        .encode();
+        let id = self.resolve(st, key, &series.metric)?;
+        st.remember_row(h, series, row_time, data_type, id);
+        Ok(id)
     }
 
     /// The id of an encoded row key, registering the row (and its metric) when new.
