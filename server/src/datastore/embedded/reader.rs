@@ -8,8 +8,9 @@ use plugin_api::{DataPoint, Order};
 use super::block::{self, Cell, NEVER};
 use crate::datastore::{DatastoreError, PointReader, ReadRange};
 
-/// Points per batch handed to the query engine.
-const BATCH: usize = 4096;
+/// Points per batch handed to the query engine: about two blocks, so a merge over many rows
+/// holds little per row.
+const BATCH: usize = 512;
 
 fn corrupt(e: block::BlockError) -> DatastoreError {
     DatastoreError::Corrupt(e.to_string())

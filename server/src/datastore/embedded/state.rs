@@ -86,6 +86,15 @@ impl RowIdent {
     }
 }
 
+/// The last block of a row, as far as flushes know it.
+#[derive(Clone, Copy)]
+pub struct Tail {
+    /// Upper bound of its last timestamp (`i64::MIN`: the row has no block).
+    pub last_ts: i64,
+    /// Its number of points (0: unknown or no block).
+    pub n: usize,
+}
+
 /// Mutable state behind the store's lock.
 pub struct State {
     /// Row ids by (hash of) metric, tags, row time and type; cleared by deletes.
@@ -97,7 +106,7 @@ pub struct State {
     /// Buffers by row id.
     pub bufs: FastMap<u64, RowBuf>,
     /// Upper bound of the last block timestamp per row (absent: not looked up yet).
-    pub(super) tails: FastMap<u64, i64>,
+    pub(super) tails: FastMap<u64, Tail>,
     pub(super) buffered: usize,
     /// Flushed seqs looked up during replay.
     pub(super) replay_flushed: HashMap<u64, u64>,

@@ -302,3 +302,32 @@ fn one_record_per_point_stores_migrate_to_blocks() {
         .unwrap();
     assert_eq!(read(&store, range(0, i64::MAX, Order::Asc)).len(), 301);
 }
+
+#[test]
+fn slow_rows_end_up_in_few_blocks_across_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path(), 1 << 20).unwrap();
+    for i in 0..20i64 {
+        store
+            .write(&[series(0, longs(i * 10..i * 10 + 10, |t| t))])
+            .unwrap();
+        // A checkpoint flushes the 10 buffered points.
+        store.close().unwrap();
+    }
+    let blocks = store.blocks.iter().count();
+    assert_eq!(
+        blocks, 2,
+        "10-point flushes merge into the last block while it is small"
+    );
+    let all = read(&store, range(0, i64::MAX, Order::Asc));
+    assert_eq!(
+        all,
+        longs(0..200, |t| t)
+            .into_iter()
+            .map(|p| (p.timestamp, p.value))
+            .collect::<Vec<_>>()
+    );
+    drop(store);
+    let store = EmbeddedStore::open(dir.path(), 1 << 20).unwrap();
+    assert_eq!(count(&store, range(0, i64::MAX, Order::Asc)), 200);
+}

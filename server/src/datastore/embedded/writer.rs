@@ -12,7 +12,7 @@ use fjall::OwnedWriteBatch;
 use protocols::SeriesPoints;
 
 use super::block::{self, Cell, BLOCK_POINTS, NEVER};
-use super::state::{RowBuf, State};
+use super::state::{RowBuf, State, Tail};
 use super::wal::Wal;
 use super::{engine, EmbeddedStore, NEXT_ROW_ID};
 use crate::datastore::value_codec;
@@ -253,21 +253,30 @@ impl EmbeddedStore {
             Some(t) => *t,
             None => match self.blocks.prefix(id.to_be_bytes()).next_back() {
                 Some(g) => {
-                    let v = g.value().map_err(engine)?;
-                    block::header(&v).map_err(corrupt)?.last_ts
+                    let h = block::header(&g.value().map_err(engine)?).map_err(corrupt)?;
+                    Tail {
+                        last_ts: h.last_ts,
+                        n: h.n,
+                    }
                 }
-                None => i64::MIN,
+                None => Tail {
+                    last_ts: i64::MIN,
+                    n: 0,
+                },
             },
         };
+        // A small last block (left by a checkpoint) takes the new points in, so rows that
+        // fill slowly still end up in full blocks.
+        let absorb = tail.last_ts < a && tail.n > 0 && tail.n < BLOCK_POINTS / 2;
         let mut cells = buf.cells;
         let mut old_keys = Vec::new();
-        if tail >= a {
+        if tail.last_ts >= a || absorb {
             let mut old: Vec<Vec<Cell>> = Vec::new();
             let lo = block::key(id, i64::MIN).to_vec();
             let hi = block::key(id, b).to_vec();
             for g in self.blocks.range(lo..=hi).rev() {
                 let (k, v) = g.into_inner().map_err(engine)?;
-                if block::header(&v).map_err(corrupt)?.last_ts < a {
+                if block::header(&v).map_err(corrupt)?.last_ts < a && !(absorb && old.is_empty()) {
                     break;
                 }
                 let mut cs = Vec::new();
@@ -298,7 +307,14 @@ impl EmbeddedStore {
             id.to_be_bytes().to_vec(),
             buf.last_seq.to_le_bytes().to_vec(),
         );
-        st.tails.insert(id, tail.max(b));
+        if b >= tail.last_ts {
+            let n = match cells.len() % BLOCK_POINTS {
+                0 if cells.is_empty() => 0,
+                0 => BLOCK_POINTS,
+                r => r,
+            };
+            st.tails.insert(id, Tail { last_ts: b, n });
+        }
         Ok(())
     }
 }
