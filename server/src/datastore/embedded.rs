@@ -84,9 +84,14 @@ impl EmbeddedStore {
                     dir.display()
                 ))
             })?;
+        // Small memtables: blocks arrive compressed (~1.3 B/point), so 16 MiB holds minutes of
+        // ingest, and memory stays bounded when millions of rows are created.
         let ks = |name: &str| {
-            db.keyspace(name, KeyspaceCreateOptions::default)
-                .map_err(engine)
+            let mb = if name == "blocks" { 16 } else { 8 };
+            db.keyspace(name, || {
+                KeyspaceCreateOptions::default().max_memtable_size(mb << 20)
+            })
+            .map_err(engine)
         };
         let (rows, blocks, flushed, metrics, meta) = (
             ks("rows")?,
@@ -146,9 +151,6 @@ impl EmbeddedStore {
     /// The id of a stored row, if the row exists.
     fn row_id(&self, row: &RowKey) -> Result<Option<u64>, DatastoreError> {
         let key = row.encode();
-        if let Some(id) = self.state.lock().cached_id(&key) {
-            return Ok(Some(id));
-        }
         Ok(self
             .rows
             .get(&key)

@@ -39,15 +39,12 @@ impl EmbeddedStore {
         let mut bytes = Vec::new();
         for row in &rows {
             let key = row.encode();
-            let id = match st.cached_id(&key) {
-                Some(id) => id,
-                None => match self.rows.get(&key).map_err(engine)? {
-                    Some(v) => match v.as_ref().try_into() {
-                        Ok(b) => u64::from_be_bytes(b),
-                        Err(_) => return Err(DatastoreError::Corrupt("bad row id".into())),
-                    },
-                    None => continue,
+            let id = match self.rows.get(&key).map_err(engine)? {
+                Some(v) => match v.as_ref().try_into() {
+                    Ok(b) => u64::from_be_bytes(b),
+                    Err(_) => return Err(DatastoreError::Corrupt("bad row id".into())),
                 },
+                None => continue,
             };
             if let Some((lo, hi)) = self.clamp(row, &range) {
                 let mut wb = self.db.batch();
@@ -82,7 +79,7 @@ impl EmbeddedStore {
             if self.blocks.prefix(id.to_be_bytes()).next().is_none() {
                 self.rows.remove(key.clone()).map_err(engine)?;
                 self.flushed.remove(id.to_be_bytes()).map_err(engine)?;
-                st.forget_row(&key, id);
+                st.forget_row(id);
             }
         }
         let mut prefix = metric.as_bytes().to_vec();

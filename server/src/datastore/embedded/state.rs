@@ -43,6 +43,9 @@ impl RowBuf {
     }
 }
 
+/// Rows whose ids the write path remembers.
+const MAX_IDENTS: usize = 500_000;
+
 /// Fast hash maps for the per-point paths (foldhash: what hashbrown uses by default).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -100,7 +103,6 @@ pub struct State {
     /// Row ids by (hash of) metric, tags, row time and type; cleared by deletes.
     idents: FastMap<u64, Vec<RowIdent>>,
     hasher: foldhash::fast::FixedState,
-    pub(super) ids: HashMap<Vec<u8>, u64>,
     pub(super) metrics: HashSet<String>,
     pub(super) next_id: u64,
     /// Buffers by row id.
@@ -118,7 +120,6 @@ impl State {
         State {
             idents: FastMap::default(),
             hasher: foldhash::fast::FixedState::default(),
-            ids: HashMap::new(),
             metrics: HashSet::new(),
             next_id,
             bufs: FastMap::default(),
@@ -128,15 +129,9 @@ impl State {
         }
     }
 
-    /// The cached id of an encoded row key.
-    pub fn cached_id(&self, key: &[u8]) -> Option<u64> {
-        self.ids.get(key).copied()
-    }
-
     /// Drops a deleted row.
-    pub fn forget_row(&mut self, key: &[u8], id: u64) {
+    pub fn forget_row(&mut self, id: u64) {
         self.idents.clear();
-        self.ids.remove(key);
         self.tails.remove(&id);
         if let Some(b) = self.bufs.remove(&id) {
             self.buffered -= b.cells.len();
@@ -180,6 +175,10 @@ impl State {
         data_type: &'static str,
         id: u64,
     ) {
+        if self.idents.len() >= MAX_IDENTS {
+            // A cache: rows missing from it are found through their encoded key.
+            self.idents.clear();
+        }
         let mut names = Vec::new();
         push_names(series, &mut names);
         self.idents.entry(h).or_default().push(RowIdent {

@@ -20,6 +20,8 @@ use crate::datastore::{DatastoreError, RowKey};
 
 /// Buffered points across all rows that force a checkpoint.
 pub const MAX_BUFFERED: usize = 2_000_000;
+/// Buffered rows that force a checkpoint (a buffer costs ~100 bytes even when nearly empty).
+pub const MAX_BUFFERED_ROWS: usize = 200_000;
 /// Closed log segments that force a checkpoint.
 pub const MAX_CLOSED_SEGMENTS: usize = 2;
 
@@ -59,7 +61,7 @@ impl EmbeddedStore {
                 }
                 let buf = st.bufs.entry(id).or_insert_with(|| RowBuf {
                     data_type,
-                    cells: Vec::with_capacity(16),
+                    cells: Vec::new(),
                     sorted: true,
                     first_seq: seq,
                     last_seq: seq,
@@ -124,9 +126,6 @@ impl EmbeddedStore {
 
     /// The id of an encoded row key, registering the row (and its metric) when new.
     fn resolve(&self, st: &mut State, key: Vec<u8>, metric: &str) -> Result<u64, DatastoreError> {
-        if let Some(id) = st.ids.get(&key) {
-            return Ok(*id);
-        }
         let id = match self.rows.get(&key).map_err(engine)? {
             Some(v) => u64::from_be_bytes(
                 v.as_ref()
@@ -152,7 +151,6 @@ impl EmbeddedStore {
                 id
             }
         };
-        st.ids.insert(key, id);
         Ok(id)
     }
 
@@ -175,7 +173,7 @@ impl EmbeddedStore {
         if rotated {
             wal.rotate().map_err(engine)?;
         }
-        if st.buffered > MAX_BUFFERED {
+        if st.buffered > MAX_BUFFERED || st.bufs.len() > MAX_BUFFERED_ROWS {
             tracing::debug!(buffered = st.buffered, "checkpoint: buffers full");
             return self.checkpoint(wal, st, None);
         }
