@@ -26,7 +26,7 @@ mod writer;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode, Readable};
 use parking_lot::Mutex;
 use protocols::{java_cmp, SeriesPoints};
 
@@ -180,10 +180,13 @@ impl EmbeddedStore {
 
     /// An iterator over the blocks of row `id` that may hold points in `[lo, hi]`.
     fn block_iter(&self, id: u64, lo: i64, hi: i64) -> Result<fjall::Iter, DatastoreError> {
+        // One snapshot for both look-ups: a flush rewriting blocks in between could otherwise
+        // move the block holding `lo` out of the range.
+        let snap = self.db.snapshot();
         let mut from = block::key(id, lo).to_vec();
         // The block holding `lo` may start before it.
         let before = block::key(id, i64::MIN).to_vec();
-        if let Some(g) = self.blocks.range(before..from.clone()).next_back() {
+        if let Some(g) = snap.range(&self.blocks, before..from.clone()).next_back() {
             let (k, v) = g.into_inner().map_err(engine)?;
             let last = block::header(&v)
                 .map_err(|e| DatastoreError::Corrupt(e.to_string()))?
@@ -192,7 +195,7 @@ impl EmbeddedStore {
                 from = k.to_vec();
             }
         }
-        Ok(self.blocks.range(from..=block::key(id, hi).to_vec()))
+        Ok(snap.range(&self.blocks, from..=block::key(id, hi).to_vec()))
     }
 
     fn persist(&self) -> Result<(), DatastoreError> {
