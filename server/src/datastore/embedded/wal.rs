@@ -21,6 +21,9 @@ pub struct Wal {
     /// Closed segments, oldest first: (first seq, path).
     closed: Vec<(u64, PathBuf)>,
     next_seq: u64,
+    /// A failed append may have left a partial record: the next append starts a new segment
+    /// (replay stops at a torn record, so nothing may follow one in its segment).
+    torn: bool,
 }
 
 fn segment_path(dir: &Path, first_seq: u64) -> PathBuf {
@@ -101,11 +104,19 @@ impl Wal {
             active_bytes: 0,
             closed: segments,
             next_seq,
+            torn: false,
         })
     }
 
     /// Appends `payload` as the next record and syncs it; returns its seq.
     pub fn append(&mut self, payload: &[u8]) -> std::io::Result<u64> {
+        if self.torn {
+            // Skip the failed record's seq: the new segment's name must differ from the torn
+            // one's even when that one held nothing else.
+            self.next_seq = self.next_seq.max(self.active_start) + 1;
+            self.rotate()?;
+            self.torn = false;
+        }
         let seq = self.next_seq;
         let mut rec = Vec::with_capacity(16 + payload.len());
         rec.extend_from_slice(&(payload.len() as u32).to_le_bytes());
@@ -114,8 +125,14 @@ impl Wal {
         rec.extend_from_slice(payload);
         let crc = crc32fast::hash(&rec[8..]);
         rec[4..8].copy_from_slice(&crc.to_le_bytes());
-        self.active.write_all(&rec)?;
-        self.active.sync_data()?;
+        if let Err(e) = self
+            .active
+            .write_all(&rec)
+            .and_then(|()| self.active.sync_data())
+        {
+            self.torn = true;
+            return Err(e);
+        }
         self.next_seq += 1;
         self.active_bytes += rec.len() as u64;
         Ok(seq)
@@ -187,5 +204,59 @@ impl Wal {
         }
         self.closed = keep;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(dir: &Path) -> Vec<(u64, Vec<u8>)> {
+        let mut out = Vec::new();
+        let wal = Wal::open(dir, |seq, p| {
+            out.push((seq, p.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        drop(wal);
+        out
+    }
+
+    #[test]
+    fn append_replay_rotate_and_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wal = Wal::open(dir.path(), |_, _| Ok(())).unwrap();
+        assert_eq!(wal.append(b"a").unwrap(), 1);
+        wal.rotate().unwrap();
+        assert_eq!(wal.append(b"b").unwrap(), 2);
+        assert_eq!(wal.closed_count(), 1);
+        drop(wal);
+        let got = records(dir.path());
+        assert_eq!(got, vec![(1, b"a".to_vec()), (2, b"b".to_vec())]);
+        let mut wal = Wal::open(dir.path(), |_, _| Ok(())).unwrap();
+        assert_eq!(wal.next_seq(), 3);
+        // Everything before seq 3 is elsewhere: only the active segment stays.
+        wal.drop_before(3).unwrap();
+        assert_eq!(wal.closed_count(), 0);
+        drop(wal);
+        assert!(records(dir.path()).is_empty());
+        // The high-water mark survives in the active segment's name.
+        let mut wal = Wal::open(dir.path(), |_, _| Ok(())).unwrap();
+        assert_eq!(wal.append(b"c").unwrap(), 3);
+    }
+
+    #[test]
+    fn a_failed_append_moves_on_to_a_new_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wal = Wal::open(dir.path(), |_, _| Ok(())).unwrap();
+        wal.append(b"a").unwrap();
+        // What a failed write leaves: a partial record at the end of the segment.
+        wal.active.write_all(&[9, 0, 0, 0, 1]).unwrap();
+        wal.torn = true;
+        let seq = wal.append(b"b").unwrap();
+        assert!(seq > 1);
+        drop(wal);
+        let got: Vec<Vec<u8>> = records(dir.path()).into_iter().map(|r| r.1).collect();
+        assert_eq!(got, vec![b"a".to_vec(), b"b".to_vec()]);
     }
 }
