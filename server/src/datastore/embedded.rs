@@ -19,6 +19,7 @@ mod entry;
 mod migrate;
 mod reader;
 mod record;
+mod rowcache;
 mod state;
 mod wal;
 mod writer;
@@ -48,6 +49,8 @@ pub struct EmbeddedStore {
     metrics: Keyspace,
     meta: Keyspace,
     spec: RowSpec,
+    /// Decoded row keys per metric.
+    row_cache: rowcache::RowCache,
     /// The log; locked before `state` when both are needed, so readers never wait for a sync.
     wal: Mutex<Option<wal::Wal>>,
     state: Mutex<State>,
@@ -116,6 +119,7 @@ impl EmbeddedStore {
             metrics,
             meta,
             spec: RowSpec::default(),
+            row_cache: rowcache::RowCache::default(),
             wal: Mutex::new(None),
             state: Mutex::new(State::new(next_id)),
         };
@@ -248,21 +252,30 @@ impl Datastore for EmbeddedStore {
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError> {
         let width = self.spec.width_millis();
-        let mut prefix = metric.as_bytes().to_vec();
-        prefix.push(0);
-        let mut rows = Vec::new();
-        for kv in self.rows.prefix(&prefix) {
-            let key = kv.key().map_err(engine)?;
-            let row = RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?;
+        let all = match self.row_cache.get(metric) {
+            Ok(rows) => rows,
+            Err(generation) => {
+                let mut prefix = metric.as_bytes().to_vec();
+                prefix.push(0);
+                let mut rows = Vec::new();
+                for kv in self.rows.prefix(&prefix) {
+                    let key = kv.key().map_err(engine)?;
+                    rows.push(
+                        RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?,
+                    );
+                }
+                let rows = std::sync::Arc::new(rows);
+                self.row_cache.put(metric, generation, rows.clone());
+                rows
+            }
+        };
+        Ok(all
+            .iter()
             // A row holds timestamps in [row_time, row_time + width).
-            if row.row_time > end || row.row_time.saturating_add(width) <= start {
-                continue;
-            }
-            if filter.matches(&row.tags) {
-                rows.push(row);
-            }
-        }
-        Ok(rows)
+            .filter(|row| row.row_time <= end && row.row_time.saturating_add(width) > start)
+            .filter(|row| filter.matches(&row.tags))
+            .cloned()
+            .collect())
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {

@@ -80,6 +80,7 @@ impl EmbeddedStore {
                 self.rows.remove(key.clone()).map_err(engine)?;
                 self.flushed.remove(id.to_be_bytes()).map_err(engine)?;
                 st.forget_row(id);
+                self.row_cache.invalidate(metric);
             }
         }
         let mut prefix = metric.as_bytes().to_vec();

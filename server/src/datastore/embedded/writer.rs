@@ -148,6 +148,7 @@ impl EmbeddedStore {
                     st.metrics.insert(metric.to_string());
                 }
                 wb.commit().map_err(engine)?;
+                self.row_cache.invalidate(metric);
                 id
             }
         };
