@@ -223,7 +223,8 @@ impl Datastore for EmbeddedStore {
             .map_err(|e| engine(format!("cannot write the write-ahead log: {e}")))?;
         let mut st = self.state.lock();
         let full = self.apply(&mut st, batch, now, seq, false)?;
-        self.maintain(wal, &mut st, full)
+        let added = batch.iter().map(|s| s.points.len()).sum();
+        self.maintain(wal, &mut st, full, added)
     }
 
     fn metric_names(&self, prefix: Option<&str>) -> Result<Vec<String>, DatastoreError> {

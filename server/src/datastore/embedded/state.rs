@@ -1,7 +1,7 @@
 //! In-memory state of the embedded store's write side: row ids, per-row buffers of points not
 //! yet in blocks, and what a replay looked up.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasher;
 
 use protocols::SeriesPoints;
@@ -107,6 +107,8 @@ pub struct State {
     pub(super) next_id: u64,
     /// Buffers by row id.
     pub bufs: FastMap<u64, RowBuf>,
+    /// (first seq, row id) of every buffer: the oldest go first when the log must shrink.
+    pub(super) oldest: BTreeSet<(u64, u64)>,
     /// Upper bound of the last block timestamp per row (absent: not looked up yet).
     pub(super) tails: FastMap<u64, Tail>,
     pub(super) buffered: usize,
@@ -123,6 +125,7 @@ impl State {
             metrics: HashSet::new(),
             next_id,
             bufs: FastMap::default(),
+            oldest: BTreeSet::new(),
             tails: FastMap::default(),
             buffered: 0,
             replay_flushed: HashMap::new(),
@@ -133,9 +136,37 @@ impl State {
     pub fn forget_row(&mut self, id: u64) {
         self.idents.clear();
         self.tails.remove(&id);
-        if let Some(b) = self.bufs.remove(&id) {
-            self.buffered -= b.cells.len();
+        if let Some(b) = self.take_buf(id) {
+            drop(b);
         }
+    }
+
+    /// Removes the buffer of row `id`.
+    pub fn take_buf(&mut self, id: u64) -> Option<RowBuf> {
+        let b = self.bufs.remove(&id)?;
+        self.buffered -= b.cells.len();
+        self.oldest.remove(&(b.first_seq, id));
+        Some(b)
+    }
+
+    /// The buffer of row `id`, created for log record `seq` when missing.
+    pub fn buf_for(&mut self, id: u64, seq: u64, data_type: &'static str) -> &mut RowBuf {
+        let oldest = &mut self.oldest;
+        self.bufs.entry(id).or_insert_with(|| {
+            oldest.insert((seq, id));
+            RowBuf {
+                data_type,
+                cells: Vec::new(),
+                sorted: true,
+                first_seq: seq,
+                last_seq: seq,
+            }
+        })
+    }
+
+    /// Seq of the oldest log record a buffer still needs.
+    pub fn oldest_seq(&self) -> Option<u64> {
+        self.oldest.first().map(|o| o.0)
     }
 
     /// Drops a deleted metric from the cache.

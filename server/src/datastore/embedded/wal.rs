@@ -167,14 +167,15 @@ impl Wal {
         self.next_seq
     }
 
-    /// First seq of the newest closed segment.
-    pub fn newest_closed_start(&self) -> Option<u64> {
-        self.closed.last().map(|s| s.0)
-    }
-
     /// Number of closed segments still kept.
     pub fn closed_count(&self) -> usize {
         self.closed.len()
+    }
+
+    /// Whether [`Wal::drop_before`] with `low` would delete a segment.
+    pub fn droppable(&self, low: u64) -> bool {
+        let second = self.closed.get(1).map_or(self.active_start, |s| s.0);
+        !self.closed.is_empty() && second <= low
     }
 
     /// Deletes closed segments holding only records before `low` (the caller made them durable

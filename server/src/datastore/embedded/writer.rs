@@ -12,7 +12,7 @@ use fjall::OwnedWriteBatch;
 use protocols::SeriesPoints;
 
 use super::block::{self, Cell, BLOCK_POINTS, NEVER};
-use super::state::{RowBuf, State, Tail};
+use super::state::{State, Tail};
 use super::wal::Wal;
 use super::{engine, EmbeddedStore, NEXT_ROW_ID};
 use crate::datastore::value_codec;
@@ -22,6 +22,8 @@ use crate::datastore::{DatastoreError, RowKey};
 pub const MAX_BUFFERED: usize = 2_000_000;
 /// Buffered rows that force a checkpoint (a buffer costs ~100 bytes even when nearly empty).
 pub const MAX_BUFFERED_ROWS: usize = 200_000;
+/// Points flushed per write, at least, while over a soft limit.
+const SLICE_POINTS: usize = 50_000;
 /// Closed log segments that force a checkpoint.
 pub const MAX_CLOSED_SEGMENTS: usize = 2;
 
@@ -59,13 +61,7 @@ impl EmbeddedStore {
                 if skip {
                     continue;
                 }
-                let buf = st.bufs.entry(id).or_insert_with(|| RowBuf {
-                    data_type,
-                    cells: Vec::new(),
-                    sorted: true,
-                    first_seq: seq,
-                    last_seq: seq,
-                });
+                let buf = st.buf_for(id, seq, data_type);
                 if buf.cells.last().is_some_and(|l| l.ts >= p.timestamp) {
                     buf.sorted = false;
                 }
@@ -155,12 +151,15 @@ impl EmbeddedStore {
         Ok(id)
     }
 
-    /// Flushes full rows, rotates the log, and checkpoints when the log or buffers grew too big.
+    /// Flushes full rows and rotates the log. Past the soft limits (log segments, buffered
+    /// points or rows) it flushes the oldest buffers a slice per write, so the log shrinks
+    /// without stalling a request; past twice those limits it checkpoints everything at once.
     pub(super) fn maintain(
         &self,
         wal: &mut Wal,
         st: &mut State,
         full: Vec<u64>,
+        added: usize,
     ) -> Result<(), DatastoreError> {
         let now = super::now_ms();
         if !full.is_empty() {
@@ -174,24 +173,46 @@ impl EmbeddedStore {
         if rotated {
             wal.rotate().map_err(engine)?;
         }
-        if st.buffered > MAX_BUFFERED || st.bufs.len() > MAX_BUFFERED_ROWS {
-            tracing::debug!(buffered = st.buffered, "checkpoint: buffers full");
+        let over = |k: usize| {
+            st.buffered > k * MAX_BUFFERED
+                || st.bufs.len() > k * MAX_BUFFERED_ROWS
+                || wal.closed_count() > k * MAX_CLOSED_SEGMENTS
+        };
+        if over(2) {
+            tracing::debug!(
+                buffered = st.buffered,
+                rows = st.bufs.len(),
+                segments = wal.closed_count(),
+                "checkpoint"
+            );
             return self.checkpoint(wal, st, None);
         }
-        if wal.closed_count() > MAX_CLOSED_SEGMENTS {
-            let cutoff = wal.newest_closed_start();
-            tracing::debug!(cutoff, "checkpoint: log long");
-            return self.checkpoint(wal, st, cutoff);
+        let mut flushed_old = false;
+        if over(1) {
+            // Twice what this write added, so the backlog shrinks.
+            let budget = (2 * added).max(SLICE_POINTS);
+            let mut done = 0;
+            let mut wb = self.db.batch();
+            while done < budget {
+                let Some(&(seq, id)) = st.oldest.first() else {
+                    break;
+                };
+                let Some(n) = st.bufs.get(&id).map(|b| b.cells.len()) else {
+                    st.oldest.remove(&(seq, id));
+                    continue;
+                };
+                done += n;
+                self.flush_row(st, id, now, &mut wb)?;
+            }
+            wb.commit().map_err(engine)?;
+            flushed_old = true;
         }
-        if rotated {
-            let low = st
-                .bufs
-                .values()
-                .map(|b| b.first_seq)
-                .min()
-                .unwrap_or(wal.next_seq());
-            self.persist()?;
-            wal.drop_before(low).map_err(engine)?;
+        if (rotated || flushed_old) && wal.closed_count() > 0 {
+            let low = st.oldest_seq().unwrap_or(wal.next_seq());
+            if wal.droppable(low) {
+                self.persist()?;
+                wal.drop_before(low).map_err(engine)?;
+            }
         }
         Ok(())
     }
@@ -213,10 +234,10 @@ impl EmbeddedStore {
             }
         };
         let ids: Vec<u64> = st
-            .bufs
+            .oldest
             .iter()
-            .filter(|(_, b)| b.first_seq < cutoff)
-            .map(|(id, _)| *id)
+            .take_while(|(seq, _)| *seq < cutoff)
+            .map(|(_, id)| *id)
             .collect();
         let now = super::now_ms();
         for chunk in ids.chunks(4096) {
@@ -239,10 +260,9 @@ impl EmbeddedStore {
         now: i64,
         wb: &mut OwnedWriteBatch,
     ) -> Result<(), DatastoreError> {
-        let Some(mut buf) = st.bufs.remove(&id) else {
+        let Some(mut buf) = st.take_buf(id) else {
             return Ok(());
         };
-        st.buffered -= buf.cells.len();
         buf.normalize();
         let (Some(a), Some(b)) = (buf.cells.first(), buf.cells.last()) else {
             return Ok(());
