@@ -27,6 +27,8 @@ const USAGE: &str = "usage: ingest [--http HOST:PORT] [--telnet HOST:PORT] [opti
   --gzip                 send HTTP bodies with Content-Encoding: gzip
   --points N             stop after this many points (default 2000000)
   --duration SECS        stop after this many seconds (default 60)
+  --values V             random (default) | gauge: smooth per-series values (doubles with two decimals,
+                         longs that move by small steps), what regular gauges compress like
   --no-verify            skip the final count check
   --verify-timeout SECS  how long the count check may wait for points to become visible (default 60)
 
@@ -36,6 +38,8 @@ Each point of series s gets timestamp base + k*1000 ms, so runs never overwrite 
 /// Shared state of one run.
 struct Run {
     series: SeriesSet,
+    /// `--values gauge`: smooth per-series values instead of pseudo-random ones.
+    gauge: bool,
     base_ts: i64,
     max_points: u64,
     deadline: Instant,
@@ -68,7 +72,15 @@ impl Run {
         let seq = (k / self.series.count()) as i64;
         let ts = self.base_ts + seq * 1000;
         // Even metrics carry longs, odd ones doubles.
-        let value = if self.series.metric_index(s) % 2 == 0 {
+        let long = self.series.metric_index(s) % 2 == 0;
+        let value = if self.gauge {
+            let x = (seq as f64 * 0.01 + s as f64).sin();
+            if long {
+                format!("{}", 1000 + (x * 50.0).round() as i64)
+            } else {
+                format!("{:.2}", (x * 2000.0).round() / 100.0 + 50.0)
+            }
+        } else if long {
             format!("{}", (k * 7919) % 100_000)
         } else {
             format!("{}.{}", (k * 31) % 1000, k % 10)
@@ -253,7 +265,13 @@ fn main() {
     // Start far enough back that every point of the run lies in the past.
     let points_per_series = max_points.div_ceil(set.count()) as i64;
     let base_ts = (now_ms() - points_per_series * 1000 - 60_000) / 1000 * 1000;
+    let gauge = match flags.string("values", "random").as_str() {
+        "random" => false,
+        "gauge" => true,
+        other => flags.fail(&format!("--values: unknown kind {other:?}")),
+    };
     let run = Arc::new(Run {
+        gauge,
         series: set,
         base_ts,
         max_points,

@@ -1,27 +1,41 @@
-//! The embedded datastore: a local fjall (LSM) database, durable across restarts and crashes.
+//! The embedded datastore: a local fjall (LSM) database plus a write-ahead log, durable across
+//! restarts and crashes.
 //!
 //! Layout (one fjall keyspace each):
 //! - `rows`: Cassandra row key bytes (shared encoding, [`super::row_key`]) → row id (u64 BE);
-//! - `points`: row id (8 bytes) + Cassandra column name (4 bytes) → point record
-//!   ([`record`]: expiry header + the Cassandra value encoding);
+//! - `blocks`: row id + first timestamp → a compressed block of up to 240 points ([`block`]);
+//!   the blocks of a row never overlap in time;
+//! - `flushed`: row id → seq of the newest log record whose points of the row are in blocks;
 //! - `metrics`: metric name → empty;
-//! - `meta`: `next_row_id` and the layout version.
+//! - `meta`: `next_row_id`.
+//!
+//! A write is acknowledged once its batch is synced to the log ([`wal`]); its points then wait
+//! in per-row buffers until they fill a block ([`writer`]). Reads merge blocks with a snapshot
+//! of the row's buffer ([`reader`]). Opening replays the log records not yet in blocks.
 
+mod block;
+mod delete;
+mod entry;
+mod migrate;
 mod reader;
 mod record;
+mod rowcache;
+mod state;
+mod wal;
 mod writer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode, Readable};
 use parking_lot::Mutex;
 use protocols::{java_cmp, SeriesPoints};
 
 use super::column_name::RowSpec;
 use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, TagFilter};
+use block::Cell;
 use reader::RowReader;
-use writer::WriteState;
+use state::State;
 
 /// Key in `meta` of the next free row id.
 const NEXT_ROW_ID: &[u8] = b"next_row_id";
@@ -30,11 +44,16 @@ const NEXT_ROW_ID: &[u8] = b"next_row_id";
 pub struct EmbeddedStore {
     db: Database,
     rows: Keyspace,
-    points: Keyspace,
+    blocks: Keyspace,
+    flushed: Keyspace,
     metrics: Keyspace,
     meta: Keyspace,
     spec: RowSpec,
-    state: Mutex<WriteState>,
+    /// Decoded row keys per metric.
+    row_cache: rowcache::RowCache,
+    /// The log; locked before `state` when both are needed, so readers never wait for a sync.
+    wal: Mutex<Option<wal::Wal>>,
+    state: Mutex<State>,
 }
 
 fn engine(e: impl std::fmt::Display) -> DatastoreError {
@@ -50,7 +69,7 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 impl EmbeddedStore {
-    /// Opens (or creates) the store in `dir`, replaying its journal after a crash.
+    /// Opens (or creates) the store in `dir`, replaying its log after a crash.
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<Self, DatastoreError> {
         std::fs::create_dir_all(dir).map_err(|e| {
             engine(format!(
@@ -68,12 +87,22 @@ impl EmbeddedStore {
                     dir.display()
                 ))
             })?;
+        // Small memtables: blocks arrive compressed (~1.3 B/point), so 16 MiB holds minutes of
+        // ingest, and memory stays bounded when millions of rows are created.
         let ks = |name: &str| {
-            db.keyspace(name, KeyspaceCreateOptions::default)
-                .map_err(engine)
+            let mb = if name == "blocks" { 16 } else { 8 };
+            db.keyspace(name, || {
+                KeyspaceCreateOptions::default().max_memtable_size(mb << 20)
+            })
+            .map_err(engine)
         };
-        let (rows, points, metrics, meta) =
-            (ks("rows")?, ks("points")?, ks("metrics")?, ks("meta")?);
+        let (rows, blocks, flushed, metrics, meta) = (
+            ks("rows")?,
+            ks("blocks")?,
+            ks("flushed")?,
+            ks("metrics")?,
+            ks("meta")?,
+        );
         let next_id = match meta.get(NEXT_ROW_ID).map_err(engine)? {
             Some(v) => u64::from_be_bytes(
                 v.as_ref()
@@ -82,23 +111,50 @@ impl EmbeddedStore {
             ),
             None => 1,
         };
-        Ok(EmbeddedStore {
+        let store = EmbeddedStore {
             db,
             rows,
-            points,
+            blocks,
+            flushed,
             metrics,
             meta,
             spec: RowSpec::default(),
-            state: Mutex::new(WriteState::new(next_id)),
+            row_cache: rowcache::RowCache::default(),
+            wal: Mutex::new(None),
+            state: Mutex::new(State::new(next_id)),
+        };
+        store.migrate_points()?;
+        store.replay(&dir.join("wal"))?;
+        Ok(store)
+    }
+
+    /// Replays the log into the buffers and opens it for appending.
+    fn replay(&self, wal_dir: &Path) -> Result<(), DatastoreError> {
+        let mut guard = self.wal.lock();
+        let mut st = self.state.lock();
+        let mut records = 0u64;
+        let mut wal = wal::Wal::open(wal_dir, |seq, payload| {
+            let (now, batch) = entry::decode(payload)?;
+            // Full buffers are flushed after replay; the log stays until then.
+            self.apply(&mut st, &batch, now, seq, true)
+                .map_err(|e| e.to_string())?;
+            records += 1;
+            Ok(())
         })
+        .map_err(|e| DatastoreError::Corrupt(format!("write-ahead log: {e}")))?;
+        st.end_replay();
+        if records > 0 {
+            tracing::info!(records, points = st.buffered(), "write-ahead log replayed");
+            // Blocks for everything replayed; the old segments go.
+            self.checkpoint(&mut wal, &mut st, None)?;
+        }
+        *guard = Some(wal);
+        Ok(())
     }
 
     /// The id of a stored row, if the row exists.
     fn row_id(&self, row: &RowKey) -> Result<Option<u64>, DatastoreError> {
         let key = row.encode();
-        if let Some(id) = self.state.lock().cached_id(&key) {
-            return Ok(Some(id));
-        }
         Ok(self
             .rows
             .get(&key)
@@ -106,18 +162,44 @@ impl EmbeddedStore {
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
     }
 
-    /// Key range in `points` for `range` within `row`.
-    fn key_bounds(&self, id: u64, row: &RowKey, range: &ReadRange) -> Option<([u8; 12], [u8; 12])> {
+    /// The part of `range` inside `row`'s time span.
+    fn clamp(&self, row: &RowKey, range: &ReadRange) -> Option<(i64, i64)> {
         let width = self.spec.width_millis();
         let first = range.start.max(row.row_time);
         let last = range.end.min(row.row_time.saturating_add(width - 1));
-        if first > last {
-            return None;
+        (first <= last).then_some((first, last))
+    }
+
+    /// The buffered points of row `id` in `[lo, hi]`, ascending.
+    fn buffered(&self, id: u64, lo: i64, hi: i64) -> Vec<Cell> {
+        let mut st = self.state.lock();
+        let Some(buf) = st.bufs.get_mut(&id) else {
+            return Vec::new();
+        };
+        buf.normalize();
+        let from = buf.cells.partition_point(|c| c.ts < lo);
+        let to = buf.cells.partition_point(|c| c.ts <= hi);
+        buf.cells[from..to].to_vec()
+    }
+
+    /// An iterator over the blocks of row `id` that may hold points in `[lo, hi]`.
+    fn block_iter(&self, id: u64, lo: i64, hi: i64) -> Result<fjall::Iter, DatastoreError> {
+        // One snapshot for both look-ups: a flush rewriting blocks in between could otherwise
+        // move the block holding `lo` out of the range.
+        let snap = self.db.snapshot();
+        let mut from = block::key(id, lo).to_vec();
+        // The block holding `lo` may start before it.
+        let before = block::key(id, i64::MIN).to_vec();
+        if let Some(g) = snap.range(&self.blocks, before..from.clone()).next_back() {
+            let (k, v) = g.into_inner().map_err(engine)?;
+            let last = block::header(&v)
+                .map_err(|e| DatastoreError::Corrupt(e.to_string()))?
+                .last_ts;
+            if last >= lo {
+                from = k.to_vec();
+            }
         }
-        Some((
-            point_key(id, self.spec.column_name(row.row_time, first)),
-            point_key(id, self.spec.column_name(row.row_time, last)),
-        ))
+        Ok(snap.range(&self.blocks, from..=block::key(id, hi).to_vec()))
     }
 
     fn persist(&self) -> Result<(), DatastoreError> {
@@ -125,23 +207,24 @@ impl EmbeddedStore {
     }
 }
 
-/// `points` key: row id then column name.
-fn point_key(id: u64, column: [u8; 4]) -> [u8; 12] {
-    let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&id.to_be_bytes());
-    k[8..].copy_from_slice(&column);
-    k
-}
-
 impl Datastore for EmbeddedStore {
     fn write(&self, batch: &[SeriesPoints]) -> Result<(), DatastoreError> {
-        let mut state = self.state.lock();
-        let mut wb = self.db.batch();
-        let staged = state.stage(self, &mut wb, batch)?;
-        wb.commit().map_err(engine)?;
-        self.persist()?;
-        state.commit(staged);
-        Ok(())
+        state::validate(batch)?;
+        let now = now_ms();
+        let mut payload = Vec::with_capacity(64 + batch.len() * 64);
+        entry::encode(now, batch, &mut payload);
+        // Synced under the log lock only: readers keep going meanwhile.
+        let mut guard = self.wal.lock();
+        let wal = guard
+            .as_mut()
+            .ok_or_else(|| engine("the store is closed"))?;
+        let seq = wal
+            .append(&payload)
+            .map_err(|e| engine(format!("cannot write the write-ahead log: {e}")))?;
+        let mut st = self.state.lock();
+        let full = self.apply(&mut st, batch, now, seq, false)?;
+        let added = batch.iter().map(|s| s.points.len()).sum();
+        self.maintain(wal, &mut st, full, added)
     }
 
     fn metric_names(&self, prefix: Option<&str>) -> Result<Vec<String>, DatastoreError> {
@@ -170,53 +253,49 @@ impl Datastore for EmbeddedStore {
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError> {
         let width = self.spec.width_millis();
-        let mut prefix = metric.as_bytes().to_vec();
-        prefix.push(0);
-        let mut rows = Vec::new();
-        for kv in self.rows.prefix(&prefix) {
-            let key = kv.key().map_err(engine)?;
-            let row = RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?;
+        let all = match self.row_cache.get(metric) {
+            Ok(rows) => rows,
+            Err(generation) => {
+                let mut prefix = metric.as_bytes().to_vec();
+                prefix.push(0);
+                let mut rows = Vec::new();
+                for kv in self.rows.prefix(&prefix) {
+                    let key = kv.key().map_err(engine)?;
+                    rows.push(
+                        RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?,
+                    );
+                }
+                let rows = std::sync::Arc::new(rows);
+                self.row_cache.put(metric, generation, rows.clone());
+                rows
+            }
+        };
+        Ok(all
+            .iter()
             // A row holds timestamps in [row_time, row_time + width).
-            if row.row_time > end || row.row_time.saturating_add(width) <= start {
-                continue;
-            }
-            if filter.matches(&row.tags) {
-                rows.push(row);
-            }
-        }
-        Ok(rows)
+            .filter(|row| row.row_time <= end && row.row_time.saturating_add(width) > start)
+            .filter(|row| filter.matches(&row.tags))
+            .cloned()
+            .collect())
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {
-        let Some(id) = self.row_id(row)? else {
-            return Ok(0);
-        };
-        let Some((lo, hi)) = self.key_bounds(id, row, range) else {
-            return Ok(0);
-        };
-        let limit = if range.limit == 0 {
-            u64::MAX
-        } else {
-            range.limit
-        };
-        let now = now_ms();
-        let iter = self.points.range(lo..=hi);
-        // Counted in read order: with a limit, expired points decide which ones count.
-        let iter: Box<dyn Iterator<Item = fjall::Guard>> = match range.order {
-            plugin_api::Order::Asc => Box::new(iter),
-            plugin_api::Order::Desc => Box::new(iter.rev()),
-        };
-        let mut n = 0u64;
-        for guard in iter {
-            if n >= limit {
-                break;
+        if range.limit != 0 {
+            // Counted in read order: with a limit, expired points decide which ones count.
+            let mut r = self.read_points(row, range)?;
+            let (mut n, mut buf) = (0u64, Vec::new());
+            while r.next_batch(&mut buf)? {
+                n += buf.len() as u64;
+                buf.clear();
             }
-            let (_, value) = guard.into_inner().map_err(engine)?;
-            if record::is_live(&value, now) {
-                n += 1;
-            }
+            return Ok(n);
         }
-        Ok(n)
+        let (Some(id), Some((lo, hi))) = (self.row_id(row)?, self.clamp(row, range)) else {
+            return Ok(0);
+        };
+        let buffered = self.buffered(id, lo, hi);
+        let iter = self.block_iter(id, lo, hi)?;
+        reader::count(iter, &row.data_type, range, now_ms(), &buffered)
     }
 
     fn read_points(
@@ -224,19 +303,19 @@ impl Datastore for EmbeddedStore {
         row: &RowKey,
         range: &ReadRange,
     ) -> Result<Box<dyn PointReader>, DatastoreError> {
-        let Some(id) = self.row_id(row)? else {
+        let (Some(id), Some((lo, hi))) = (self.row_id(row)?, self.clamp(row, range)) else {
             return Ok(Box::new(RowReader::empty()));
         };
-        let Some((lo, hi)) = self.key_bounds(id, row, range) else {
-            return Ok(Box::new(RowReader::empty()));
-        };
-        let iter = self.points.range(lo..=hi);
+        // Snapshot the buffer before opening the blocks: a flush in between shows its points
+        // in both, never in neither.
+        let buffered = self.buffered(id, lo, hi);
+        let iter = self.block_iter(id, lo, hi)?;
         Ok(Box::new(RowReader::new(
             iter,
-            row.clone(),
-            self.spec,
+            &row.data_type,
             *range,
             now_ms(),
+            buffered,
         )))
     }
 
@@ -247,42 +326,7 @@ impl Datastore for EmbeddedStore {
         end: i64,
         filter: &TagFilter,
     ) -> Result<(), DatastoreError> {
-        let rows = self.find_rows(metric, start, end, filter)?;
-        let mut state = self.state.lock();
-        let range = ReadRange {
-            start,
-            end,
-            order: plugin_api::Order::Asc,
-            limit: 0,
-        };
-        for row in &rows {
-            let Some(id) = self.row_id_locked(&state, row)? else {
-                continue;
-            };
-            if let Some((lo, hi)) = self.key_bounds(id, row, &range) {
-                let mut wb = self.db.batch();
-                for kv in self.points.range(lo..=hi) {
-                    wb.remove(&self.points, kv.key().map_err(engine)?);
-                    if wb.len() >= 100_000 {
-                        std::mem::replace(&mut wb, self.db.batch())
-                            .commit()
-                            .map_err(engine)?;
-                    }
-                }
-                wb.commit().map_err(engine)?;
-            }
-            if self.points.prefix(id.to_be_bytes()).next().is_none() {
-                self.rows.remove(row.encode()).map_err(engine)?;
-                state.forget_row(&row.encode());
-            }
-        }
-        let mut prefix = metric.as_bytes().to_vec();
-        prefix.push(0);
-        if self.rows.prefix(&prefix).next().is_none() {
-            self.metrics.remove(metric.as_bytes()).map_err(engine)?;
-            state.forget_metric(metric);
-        }
-        self.persist()
+        self.delete_points(metric, start, end, filter)
     }
 
     fn check_health(&self) -> Result<(), DatastoreError> {
@@ -290,27 +334,26 @@ impl Datastore for EmbeddedStore {
     }
 
     fn close(&self) -> Result<(), DatastoreError> {
-        self.persist()
+        let mut guard = self.wal.lock();
+        let Some(wal) = guard.as_mut() else {
+            return Ok(());
+        };
+        self.checkpoint(wal, &mut self.state.lock(), None)?;
+        // Memtables to tables: the next open replays no journal, and disk use is final.
+        for ks in [
+            &self.blocks,
+            &self.flushed,
+            &self.rows,
+            &self.metrics,
+            &self.meta,
+        ] {
+            ks.rotate_memtable_and_wait().map_err(engine)?;
+        }
+        Ok(())
     }
 }
 
 impl EmbeddedStore {
-    fn row_id_locked(
-        &self,
-        state: &WriteState,
-        row: &RowKey,
-    ) -> Result<Option<u64>, DatastoreError> {
-        let key = row.encode();
-        if let Some(id) = state.cached_id(&key) {
-            return Ok(Some(id));
-        }
-        Ok(self
-            .rows
-            .get(&key)
-            .map_err(engine)?
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
-    }
-
     fn collect_tags(
         &self,
         pick: impl Fn((String, String)) -> String,
@@ -329,3 +372,5 @@ impl EmbeddedStore {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wal_tests;

@@ -1,21 +1,36 @@
-//! Streams one row's points out of the `points` keyspace in batches.
+//! Streams one row's points: its blocks, merged with a snapshot of its buffer (which wins on
+//! equal timestamps; an expired buffered point hides the older one like a Cassandra overwrite).
+
+use std::collections::VecDeque;
 
 use plugin_api::{DataPoint, Order};
 
-use super::record;
-use crate::datastore::column_name::RowSpec;
-use crate::datastore::{DatastoreError, PointReader, ReadRange, RowKey};
+use super::block::{self, Cell, NEVER};
+use crate::datastore::{DatastoreError, PointReader, ReadRange};
 
-/// Points per batch handed to the query engine.
-const BATCH: usize = 4096;
+/// Points per batch handed to the query engine: about two blocks, so a merge over many rows
+/// holds little per row.
+const BATCH: usize = 512;
 
-/// Reader over a key range of one row.
+fn corrupt(e: block::BlockError) -> DatastoreError {
+    DatastoreError::Corrupt(e.to_string())
+}
+
+fn live(c: &Cell, now: i64) -> bool {
+    c.expiry == NEVER || c.expiry > now
+}
+
+/// Reader over the blocks of one row and its buffer snapshot.
 pub struct RowReader {
     iter: Option<fjall::Iter>,
-    row: RowKey,
-    spec: RowSpec,
+    data_type: String,
     range: ReadRange,
     now_ms: i64,
+    /// Buffered points in range, in read order.
+    buffered: VecDeque<Cell>,
+    /// Points in range of the current block, in read order.
+    pending: VecDeque<Cell>,
+    scratch: Vec<Cell>,
     emitted: u64,
 }
 
@@ -24,8 +39,7 @@ impl RowReader {
     pub fn empty() -> Self {
         RowReader {
             iter: None,
-            row: RowKey::new("", 0, "", &[]),
-            spec: RowSpec::default(),
+            data_type: String::new(),
             range: ReadRange {
                 start: 0,
                 end: 0,
@@ -33,34 +47,87 @@ impl RowReader {
                 limit: 0,
             },
             now_ms: 0,
+            buffered: VecDeque::new(),
+            pending: VecDeque::new(),
+            scratch: Vec::new(),
             emitted: 0,
         }
     }
 
-    /// A reader over `iter`, whose keys all belong to `row`.
+    /// A reader over the blocks `iter` yields and `buffered` (ascending, in range).
     pub fn new(
         iter: fjall::Iter,
-        row: RowKey,
-        spec: RowSpec,
+        data_type: &str,
         range: ReadRange,
         now_ms: i64,
+        mut buffered: Vec<Cell>,
     ) -> Self {
+        if range.order == Order::Desc {
+            buffered.reverse();
+        }
         RowReader {
             iter: Some(iter),
-            row,
-            spec,
+            data_type: data_type.to_string(),
             range,
             now_ms,
+            buffered: buffered.into(),
+            pending: VecDeque::new(),
+            scratch: Vec::new(),
             emitted: 0,
         }
     }
 
-    fn next_guard(&mut self) -> Option<fjall::Guard> {
-        let iter = self.iter.as_mut()?;
-        match self.range.order {
+    /// Decodes the next block into `pending`; false when no block is left.
+    fn fill(&mut self) -> Result<bool, DatastoreError> {
+        let Some(iter) = self.iter.as_mut() else {
+            return Ok(false);
+        };
+        let next = match self.range.order {
             Order::Asc => iter.next(),
             Order::Desc => iter.next_back(),
+        };
+        let Some(guard) = next else {
+            self.iter = None;
+            return Ok(false);
+        };
+        let value = guard
+            .value()
+            .map_err(|e| DatastoreError::Engine(e.to_string()))?;
+        self.scratch.clear();
+        block::decode(&self.data_type, &value, &mut self.scratch).map_err(corrupt)?;
+        let (start, end) = (self.range.start, self.range.end);
+        let in_range = self
+            .scratch
+            .drain(..)
+            .filter(|c| c.ts >= start && c.ts <= end);
+        match self.range.order {
+            Order::Asc => self.pending.extend(in_range),
+            Order::Desc => {
+                let mut v: Vec<Cell> = in_range.collect();
+                v.reverse();
+                self.pending.extend(v);
+            }
         }
+        Ok(true)
+    }
+
+    /// The next point in read order, expired or not.
+    fn next_cell(&mut self) -> Result<Option<Cell>, DatastoreError> {
+        while self.pending.is_empty() && self.fill()? {}
+        let before = |a: i64, b: i64, order: Order| match order {
+            Order::Asc => a < b,
+            Order::Desc => a > b,
+        };
+        Ok(match (self.pending.front(), self.buffered.front()) {
+            (Some(p), Some(b)) if before(p.ts, b.ts, self.range.order) => self.pending.pop_front(),
+            (Some(p), Some(b)) if p.ts == b.ts => {
+                self.pending.pop_front();
+                self.buffered.pop_front()
+            }
+            (_, Some(_)) => self.buffered.pop_front(),
+            (Some(_), None) => self.pending.pop_front(),
+            (None, None) => None,
+        })
     }
 }
 
@@ -73,29 +140,59 @@ impl PointReader for RowReader {
         };
         let mut added = 0;
         while added < BATCH && self.emitted < limit {
-            let Some(guard) = self.next_guard() else {
+            let Some(c) = self.next_cell()? else {
                 self.iter = None;
                 return Ok(added > 0);
             };
-            let (key, value) = guard
-                .into_inner()
-                .map_err(|e| DatastoreError::Engine(e.to_string()))?;
-            let column: [u8; 4] = key
-                .get(8..12)
-                .and_then(|c| c.try_into().ok())
-                .ok_or_else(|| DatastoreError::Corrupt("short point key".into()))?;
-            let timestamp = self.spec.column_timestamp(self.row.row_time, column);
-            let decoded = record::decode(&self.row.data_type, &value, self.now_ms)
-                .map_err(|e| DatastoreError::Corrupt(e.to_string()))?;
-            if let Some(value) = decoded {
-                out.push(DataPoint { timestamp, value });
+            if live(&c, self.now_ms) {
+                out.push(DataPoint {
+                    timestamp: c.ts,
+                    value: c.value,
+                });
                 added += 1;
                 self.emitted += 1;
             }
         }
         if self.emitted >= limit {
             self.iter = None;
+            self.buffered.clear();
+            self.pending.clear();
         }
         Ok(added > 0)
     }
+}
+
+/// Counts the live points in `range` (no limit) of the blocks `iter` yields and `buffered`
+/// (ascending, in range), decoding only blocks that are partly in range, may hold expired
+/// points, or share timestamps with the buffer.
+pub fn count(
+    iter: fjall::Iter,
+    data_type: &str,
+    range: &ReadRange,
+    now: i64,
+    buffered: &[Cell],
+) -> Result<u64, DatastoreError> {
+    let mut n = buffered.iter().filter(|c| live(c, now)).count() as u64;
+    let mut scratch = Vec::new();
+    for guard in iter {
+        let (key, value) = guard
+            .into_inner()
+            .map_err(|e| DatastoreError::Engine(e.to_string()))?;
+        let first = block::key_ts(&key).map_err(corrupt)?;
+        let h = block::header(&value).map_err(corrupt)?;
+        let lo = buffered.partition_point(|c| c.ts < first);
+        let touches_buffer = buffered.get(lo).is_some_and(|c| c.ts <= h.last_ts);
+        if first >= range.start && h.last_ts <= range.end && h.min_expiry > now && !touches_buffer {
+            n += h.n as u64;
+            continue;
+        }
+        scratch.clear();
+        block::decode(data_type, &value, &mut scratch).map_err(corrupt)?;
+        n += scratch
+            .iter()
+            .filter(|c| c.ts >= range.start && c.ts <= range.end && live(c, now))
+            .filter(|c| buffered.binary_search_by_key(&c.ts, |b| b.ts).is_err())
+            .count() as u64;
+    }
+    Ok(n)
 }
