@@ -72,4 +72,4 @@ JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TEL
 eval "$(./scripts/java-kairosdb.sh env)"
 export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
 echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
-cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java
+cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java --test cassandra_health
