@@ -1,7 +1,8 @@
-//! Health checks against a real Cassandra behind a TCP relay the test can stall
-//! (`--features cassandra`): a stalled network makes `Datastore-Query` fail within the probe
-//! timeout, writes pile up until the ingest queue saturates (`Ingest-Queue: FAIL`), and both
-//! recover when the network does. Contact point: `$KAIROSDB_TEST_CASSANDRA`, else
+//! Health checks and the query time limit against a real Cassandra behind a TCP relay the test
+//! can stall (`--features cassandra`): a stalled network makes `Datastore-Query` fail within the
+//! probe timeout, writes pile up until the ingest queue saturates (`Ingest-Queue: FAIL`), and both
+//! recover when the network does; a query held up past `query_time_limit_sec` fails with Java's
+//! text. Contact point: `$KAIROSDB_TEST_CASSANDRA`, else
 //! 127.0.0.1:9042, else 127.0.0.1:19042 (scripts/cassandra.sh's port).
 #![cfg(feature = "cassandra")]
 
@@ -126,26 +127,85 @@ fn status(s: &Server) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_stalled_cassandra_fails_the_health_check_and_saturates_the_queue() {
-    let relay = Relay::start(contact());
-    let keyspace = format!("kt_health_{}_{}", std::process::id(), now_ms() % 100_000);
-    let _drop = DropKeyspace(keyspace.clone());
-    let env: Vec<(String, String)> = [
+/// A server on Cassandra through `relay`, in a keyspace of its own (dropped after `s`).
+fn server(relay: &Relay, extra: &[(&str, &str)]) -> (Server, DropKeyspace) {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let keyspace = format!(
+        "kt_health_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        now_ms() % 100_000
+    );
+    let drop = DropKeyspace(keyspace.clone());
+    let relay_addr = relay.addr.to_string();
+    let mut env: Vec<(String, String)> = [
         ("KAIROSDB_DATASTORE", "cassandra"),
-        ("KAIROSDB_CASSANDRA_CONTACT_POINTS", &relay.addr.to_string()),
-        ("KAIROSDB_CASSANDRA_KEYSPACE", &keyspace),
-        ("KAIROSDB_HEALTH_DATASTORE_TIMEOUT_MS", "1000"),
-        ("KAIROSDB_QUEUE_PROCESSOR_MAX_QUEUED_POINTS", "5"),
-        ("KAIROSDB_QUEUE_PROCESSOR_HTTP_WAIT_MS", "300"),
+        ("KAIROSDB_CASSANDRA_CONTACT_POINTS", relay_addr.as_str()),
+        ("KAIROSDB_CASSANDRA_KEYSPACE", keyspace.as_str()),
     ]
     .iter()
+    .chain(extra)
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    env.sort();
     let s = Server::start_with(ServerOptions {
         env,
         ..ServerOptions::default()
     });
+    (s, drop)
+}
+
+#[test]
+fn a_query_held_up_past_the_time_limit_fails_with_javas_message() {
+    let relay = Relay::start(contact());
+    let (s, _drop) = server(
+        &relay,
+        &[("KAIROSDB_DATASTORE_CASSANDRA_QUERY_TIME_LIMIT_SEC", "1")],
+    );
+    let name = unique_name("limit.time");
+    let t0 = now_ms() - 60_000;
+    s.ingest(&json!([
+        metric_series(&name, &[("h", "a")], t0, 1000, 2),
+        metric_series(&name, &[("h", "b")], t0, 1000, 2),
+    ]));
+    let body = json!({"start_absolute": t0, "metrics": [{"name": name}]});
+    assert_eq!(s.query(&body)["queries"][0]["sample_size"], 4);
+    // The query's row look-up waits on the held network for 2.5 s; once it returns, the
+    // monitor finds the query over its 1 s limit before reading the rows.
+    relay.hold(true);
+    let addr = s.http_addr();
+    let text = body.to_string();
+    let pending = thread::spawn(move || {
+        kairosdb_tests::http::request(
+            addr,
+            "POST",
+            "/api/v1/datapoints/query",
+            &[],
+            text.as_bytes(),
+        )
+    });
+    thread::sleep(Duration::from_millis(2500));
+    relay.hold(false);
+    let r = pending.join().expect("query thread").expect("query");
+    assert_eq!(r.status, 500, "{r:?}");
+    assert_eq!(
+        r.text(),
+        r#"{"errors":["org.kairosdb.core.exception.DatastoreException: org.kairosdb.core.exception.DatastoreException: Query exceeded time limit of 1 seconds"]}"#
+    );
+    assert_eq!(s.query(&body)["queries"][0]["sample_size"], 4);
+}
+
+#[test]
+fn a_stalled_cassandra_fails_the_health_check_and_saturates_the_queue() {
+    let relay = Relay::start(contact());
+    let (s, _drop) = server(
+        &relay,
+        &[
+            ("KAIROSDB_HEALTH_DATASTORE_TIMEOUT_MS", "1000"),
+            ("KAIROSDB_QUEUE_PROCESSOR_MAX_QUEUED_POINTS", "5"),
+            ("KAIROSDB_QUEUE_PROCESSOR_HTTP_WAIT_MS", "300"),
+        ],
+    );
     assert_eq!(s.get("/api/v1/health/check").status, 204);
     let name = unique_name("health.stall");
     let t0 = now_ms() - 60_000;

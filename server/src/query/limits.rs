@@ -119,4 +119,27 @@ mod tests {
             .check_points(u64::MAX)
             .is_ok());
     }
+
+    #[test]
+    fn time_limit_counts_whole_seconds_past_the_limit() {
+        let limits = QueryLimits {
+            points: 0,
+            seconds: 1,
+        };
+        let at = |secs: f64| Monitor {
+            limits,
+            started: Instant::now() - std::time::Duration::from_secs_f64(secs),
+        };
+        // Java's `elapsed(SECONDS) > limit`: 1.9 s is still within a 1 s limit.
+        assert!(at(1.9).check_time().is_ok());
+        assert_eq!(
+            message(at(2.1).check_time().unwrap_err()),
+            "org.kairosdb.core.exception.DatastoreException: org.kairosdb.core.exception.DatastoreException: Query exceeded time limit of 1 seconds"
+        );
+        let off = Monitor {
+            limits: QueryLimits::default(),
+            started: Instant::now() - std::time::Duration::from_secs(100),
+        };
+        assert!(off.check_time().is_ok());
+    }
 }
