@@ -13,7 +13,7 @@ use protocols::SeriesPoints;
 const MAX_RESOURCES: usize = 1000;
 
 /// Telnet commands reported by `kairosdb.protocol.telnet_request_count`, in Java's names.
-pub const TELNET_COMMANDS: [&str; 3] = ["put", "putm", "version"];
+pub const TELNET_COMMANDS: [&str; 4] = ["put", "putm", "puts", "version"];
 
 /// What happened since the last report.
 #[derive(Default)]
@@ -21,7 +21,7 @@ pub struct Counters {
     /// HTTP requests by the last non-empty path segment; names stay once seen (Java keeps them).
     http_resources: Mutex<HashMap<String, u64>>,
     /// Telnet commands, indexed as [`TELNET_COMMANDS`].
-    telnet: [AtomicU64; 3],
+    telnet: [AtomicU64; 4],
     /// Points accepted by `POST /api/v1/datapoints`.
     http_ingest_points: AtomicU64,
     /// Milliseconds spent in `POST /api/v1/datapoints`.
@@ -64,7 +64,7 @@ impl Counters {
         }
     }
 
-    /// Counts one telnet command line by its first word (`put`, `putm`, `version`).
+    /// Counts one telnet command line by its first word (`put`, `putm`, `puts`, `version`).
     pub fn telnet_command(&self, line: &[u8]) {
         let word = line.split(|b| *b == b' ').next().unwrap_or(b"");
         if let Some(i) = TELNET_COMMANDS.iter().position(|c| c.as_bytes() == word) {
@@ -150,7 +150,10 @@ mod tests {
         ]);
         let s = c.drain();
         assert_eq!(s.http_resources, vec![("query".to_string(), 2)]);
-        assert_eq!(s.telnet, vec![("put", 1), ("putm", 1), ("version", 0)]);
+        assert_eq!(
+            s.telnet,
+            vec![("put", 1), ("putm", 1), ("puts", 0), ("version", 0)]
+        );
         assert_eq!(s.http_ingest, (5, 3));
         assert_eq!(s.metric_points, vec![("app".to_string(), 3)]);
         // Resource names stay with a zero count; per-metric counts start over.
