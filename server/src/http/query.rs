@@ -75,12 +75,15 @@ async fn respond(
 ) -> Result<Response<Body>, ApiError> {
     let started = std::time::Instant::now();
     let started_ms = crate::datastore::embedded::now_ms();
+    let waiting = crate::reporter::counters::counters().query_waits();
     let permit = state
         .query_slots
         .clone()
         .acquire_owned()
         .await
-        .map_err(|e| ApiError::Internal(Some(e.to_string())))?;
+        .map_err(|e| ApiError::Internal(Some(e.to_string())));
+    let queries_waiting = waiting.done();
+    let permit = permit?;
     let (mut out, start) = Output::new();
     let st = state.clone();
     let runtime = tokio::runtime::Handle::current();
@@ -101,6 +104,7 @@ async fn respond(
                 failed,
                 remote: peer.ip().to_string(),
                 json: &text,
+                queries_waiting,
                 metrics: eng.stats.map(|s| s.lock().clone()).unwrap_or_default(),
             };
             report(&st, &runtime, rec);

@@ -28,6 +28,38 @@ pub struct Counters {
     http_ingest_ms: AtomicU64,
     /// Points stored per metric name, `kairosdb*` names excluded.
     metric_points: Mutex<HashMap<String, u64>>,
+    /// Query requests waiting for a `concurrentQueryThreads` slot now.
+    queries_waiting: AtomicU64,
+}
+
+/// One query request waiting for a slot; [`QueryWait::done`] ends the wait.
+pub struct QueryWait {
+    counters: &'static Counters,
+    others: u64,
+    done: bool,
+}
+
+impl QueryWait {
+    /// Ends the wait; returns how many other queries were waiting when it began
+    /// (`kairosdb.datastore.queries_waiting`).
+    pub fn done(mut self) -> u64 {
+        self.end();
+        self.others
+    }
+
+    fn end(&mut self) {
+        if !std::mem::replace(&mut self.done, true) {
+            self.counters
+                .queries_waiting
+                .fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for QueryWait {
+    fn drop(&mut self) {
+        self.end();
+    }
 }
 
 /// The process-wide counters.
@@ -50,6 +82,16 @@ pub struct Snapshot {
 }
 
 impl Counters {
+    /// Starts waiting for a query slot.
+    pub fn query_waits(&'static self) -> QueryWait {
+        let others = self.queries_waiting.fetch_add(1, Ordering::Relaxed);
+        QueryWait {
+            counters: self,
+            others,
+            done: false,
+        }
+    }
+
     /// Counts one HTTP request by its path, as MonitorFilter does (trailing-slash paths skipped).
     pub fn http_request(&self, path: &str) {
         let resource = path.rsplit('/').next().unwrap_or("");
@@ -160,5 +202,16 @@ mod tests {
         let s = c.drain();
         assert_eq!(s.http_resources, vec![("query".to_string(), 0)]);
         assert!(s.metric_points.is_empty());
+    }
+
+    #[test]
+    fn query_waits_count_the_others_waiting() {
+        let c: &'static Counters = Box::leak(Box::default());
+        let first = c.query_waits();
+        let second = c.query_waits();
+        assert_eq!(second.done(), 1);
+        // A wait dropped without `done` (the request went away) ends as well.
+        drop(first);
+        assert_eq!(c.query_waits().done(), 0);
     }
 }

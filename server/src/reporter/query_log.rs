@@ -25,6 +25,8 @@ pub struct QueryRecord<'a> {
     pub remote: String,
     /// The query JSON as received.
     pub json: &'a str,
+    /// Other query requests waiting for a slot when this one arrived.
+    pub queries_waiting: u64,
     /// Statistics of the metric queries that ran.
     pub metrics: Vec<MetricStat>,
 }
@@ -70,6 +72,16 @@ pub fn points(ops: &OpsOptions, rec: &QueryRecord<'_>) -> Vec<SeriesPoints> {
                 ("metric_name", m.name.as_str()),
                 ("query_index", index.as_str()),
             ];
+            // KairosDatastore reports it only when some query was waiting.
+            if rec.queries_waiting != 0 {
+                out.push(series(
+                    "kairosdb.datastore.queries_waiting",
+                    &tags,
+                    custom,
+                    0,
+                    long(rec.queries_waiting),
+                ));
+            }
             out.push(series(
                 "kairosdb.datastore.query_sample_size",
                 &tags,
@@ -163,6 +175,7 @@ mod tests {
             failed: false,
             remote: "10.0.0.1".into(),
             json: "{}",
+            queries_waiting: 0,
             metrics: vec![MetricStat::default()],
         };
         assert!(points(&ops, &rec).is_empty());
@@ -200,6 +213,7 @@ mod tests {
             failed: false,
             remote: "r".into(),
             json: "{}",
+            queries_waiting: 2,
             metrics: vec![MetricStat {
                 name: "m".into(),
                 sample_size: 3,
@@ -209,10 +223,12 @@ mod tests {
             }],
         };
         let p = points(&ops, &rec);
-        assert_eq!(p.len(), 5);
-        assert_eq!(p[0].metric, "kairosdb.datastore.query_sample_size");
-        assert_eq!(p[0].points[0].value, Value::Long(3));
-        let last = &p[4];
+        assert_eq!(p.len(), 6);
+        assert_eq!(p[0].metric, "kairosdb.datastore.queries_waiting");
+        assert_eq!(p[0].points[0].value, Value::Long(2));
+        assert_eq!(p[1].metric, "kairosdb.datastore.query_sample_size");
+        assert_eq!(p[1].points[0].value, Value::Long(3));
+        let last = &p[5];
         assert_eq!(last.metric, "kairosdb.http.request_time");
         assert!(last
             .tags
