@@ -74,7 +74,18 @@ pub async fn tag_values(state: &Arc<AppState>) -> Result<Response<Body>, ApiErro
 async fn checks(state: &Arc<AppState>) -> Vec<(&'static str, bool)> {
     let ds = state.datastore.clone();
     let timeout = std::time::Duration::from_millis(state.options.ops.health_timeout_ms);
-    let probe = tokio::time::timeout(timeout, blocking(move || ds.check_health())).await;
+    // Like Java, a real read: the rows of `kairosdb.jvm.thread_count` over the last ten minutes.
+    let probe = tokio::time::timeout(
+        timeout,
+        blocking(move || {
+            ds.check_health()?;
+            let start = crate::datastore::embedded::now_ms() - 10 * 60 * 1000;
+            let all = crate::datastore::TagFilter::all();
+            ds.find_rows("kairosdb.jvm.thread_count", start, i64::MAX, &all)
+                .map(|_| ())
+        }),
+    )
+    .await;
     let datastore_ok = match probe {
         Ok(Ok(Ok(()))) => true,
         Ok(Ok(Err(e))) => {
