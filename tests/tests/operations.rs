@@ -73,6 +73,27 @@ fn query_limit_fails_with_javas_message() {
 }
 
 #[test]
+fn row_key_limit_fails_queries_and_tag_queries() {
+    let s = server(&[("KAIROSDB_QUERIES_MAX_ROW_KEYS", "2")]);
+    let name = unique_name("ops.rows");
+    let t0 = now_ms() - 60_000;
+    s.ingest(&json!([
+        metric_series(&name, &[("h", "a")], t0, 1000, 1),
+        metric_series(&name, &[("h", "b")], t0, 1000, 1),
+        metric_series(&name, &[("h", "c")], t0, 1000, 1),
+    ]));
+    let all = query(&name, t0, t0 + 10_000);
+    let expected = r#"{"errors":["org.kairosdb.core.exception.DatastoreException: org.kairosdb.core.exception.DatastoreException: Query exceeded limit of 2 row keys"]}"#;
+    for path in ["/api/v1/datapoints/query", "/api/v1/datapoints/query/tags"] {
+        let r = s.post_json(path, &all);
+        assert_eq!((r.status, r.text()), (500, expected.to_string()), "{path}");
+    }
+    let two = json!({"start_absolute": t0, "end_absolute": t0 + 10_000,
+        "metrics": [{"name": name, "tags": {"h": ["a", "b"]}}]});
+    assert_eq!(s.query(&two)["queries"][0]["sample_size"], 2);
+}
+
+#[test]
 fn health_lists_three_checks_and_answers_the_configured_code() {
     let s = server(&[("KAIROSDB_HEALTH_HEALTHYRESPONSECODE", "200")]);
     let r = s.get("/api/v1/health/check");

@@ -8,6 +8,7 @@ use crate::reporter::cron::Schedule;
 pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.datastore.cassandra.query_limit",
     "kairosdb.datastore.cassandra.query_time_limit_sec",
+    "kairosdb.queries.max_row_keys",
     "kairosdb.log.queries.enable",
     "kairosdb.log.queries.ttl",
     "kairosdb.log.queries.greater_than",
@@ -29,6 +30,8 @@ pub struct OpsOptions {
     pub query_limit: u64,
     /// Seconds one metric query may spend reading; 0 = no limit (`query_time_limit_sec`).
     pub query_time_limit_sec: u64,
+    /// Row keys one metric query may select; 0 = no limit (`kairosdb.queries.max_row_keys`, ours).
+    pub max_row_keys: u64,
     /// Record slow queries (`kairosdb.log.queries.enable`).
     pub log_queries: bool,
     /// TTL in seconds of the recorded slow queries (`kairosdb.log.queries.ttl`).
@@ -56,6 +59,7 @@ impl Default for OpsOptions {
         OpsOptions {
             query_limit: 0,
             query_time_limit_sec: 0,
+            max_row_keys: 0,
             log_queries: false,
             log_queries_ttl: 86400,
             log_queries_greater_than: 60,
@@ -114,6 +118,9 @@ pub fn apply(o: &mut Options, key: &str, v: &str, shown: &str) -> Result<bool, C
         }
         "kairosdb.datastore.cassandra.query_time_limit_sec" => {
             p.query_time_limit_sec = num(shown, v, "expected seconds (0 = no limit)")?
+        }
+        "kairosdb.queries.max_row_keys" => {
+            p.max_row_keys = num(shown, v, "expected a number of row keys (0 = no limit)")?
         }
         "kairosdb.log.queries.enable" => p.log_queries = boolean(shown, v)?,
         "kairosdb.log.queries.ttl" => p.log_queries_ttl = num(shown, v, "expected seconds")?,

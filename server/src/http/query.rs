@@ -42,6 +42,7 @@ fn engine(state: &AppState) -> Engine {
         limits: query::QueryLimits {
             points: ops.query_limit,
             seconds: ops.query_time_limit_sec,
+            row_keys: ops.max_row_keys,
         },
         stats: None,
     }

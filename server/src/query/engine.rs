@@ -45,7 +45,9 @@ impl Engine {
 
     fn rows(&self, m: &MetricQuery) -> Result<Vec<RowKey>, ApiError> {
         let filter = self.filter(m)?;
-        Ok(self.datastore.find_rows(&m.name, m.start, m.end, &filter)?)
+        let rows = self.datastore.find_rows(&m.name, m.start, m.end, &filter)?;
+        super::limits::check_row_keys(self.limits, rows.len())?;
+        Ok(rows)
     }
 }
 

@@ -14,6 +14,25 @@ pub struct QueryLimits {
     pub points: u64,
     /// Whole seconds one metric query may run.
     pub seconds: u64,
+    /// Row keys (series) one metric query may select (`kairosdb.queries.max_row_keys`, ours).
+    pub row_keys: u64,
+}
+
+/// Fails when a metric query selects more row keys than allowed. Java has no such limit; the
+/// message follows its data-point limit (`Query exceeded limit of N row keys`).
+pub fn check_row_keys(limits: QueryLimits, found: usize) -> Result<(), ApiError> {
+    if limits.row_keys != 0 && found as u64 > limits.row_keys {
+        tracing::warn!(
+            found,
+            limit = limits.row_keys,
+            "query exceeded the row key limit"
+        );
+        return Err(exceeded(format!(
+            "Query exceeded limit of {} row keys",
+            limits.row_keys
+        )));
+    }
+    Ok(())
 }
 
 /// What one metric query did (the `kairosdb.datastore.query_*` values).
@@ -107,7 +126,7 @@ mod tests {
     fn point_limit_text_is_javas() {
         let m = Monitor::start(QueryLimits {
             points: 10,
-            seconds: 0,
+            ..QueryLimits::default()
         });
         assert!(m.check_points(10).is_ok());
         assert_eq!(
@@ -123,8 +142,8 @@ mod tests {
     #[test]
     fn time_limit_counts_whole_seconds_past_the_limit() {
         let limits = QueryLimits {
-            points: 0,
             seconds: 1,
+            ..QueryLimits::default()
         };
         let at = |secs: f64| Monitor {
             limits,
@@ -136,6 +155,13 @@ mod tests {
             message(at(2.1).check_time().unwrap_err()),
             "org.kairosdb.core.exception.DatastoreException: org.kairosdb.core.exception.DatastoreException: Query exceeded time limit of 1 seconds"
         );
+        let rows = QueryLimits {
+            row_keys: 2,
+            ..QueryLimits::default()
+        };
+        assert!(check_row_keys(rows, 2).is_ok());
+        assert!(message(check_row_keys(rows, 3).unwrap_err())
+            .ends_with("Query exceeded limit of 2 row keys"));
         let off = Monitor {
             limits: QueryLimits::default(),
             started: Instant::now() - std::time::Duration::from_secs(100),
