@@ -100,6 +100,19 @@ impl Collector {
                 DataPoint::long(now, *n as i64),
             ));
         }
+        // SimpleStatsReporter: `<metric>.min/.max/.avg/.count/.sum`, tagged with the host only.
+        for (metric, st) in &snap.query_stats {
+            let parts = [
+                ("min", DataPoint::long(now, st.min)),
+                ("max", DataPoint::long(now, st.max)),
+                ("avg", DataPoint::double(now, st.avg())),
+                ("count", DataPoint::long(now, st.count)),
+                ("sum", DataPoint::long(now, st.sum)),
+            ];
+            for (suffix, point) in parts {
+                out.push(self.series(&format!("{metric}.{suffix}"), &[h], point));
+            }
+        }
         let stored = crate::metrics::metrics()
             .ingest_points
             .load(Ordering::Relaxed);

@@ -304,3 +304,51 @@ fn a_bad_reporter_schedule_stops_start_up_with_the_key() {
         "{err}"
     );
 }
+
+#[test]
+fn aggregate_stats_reports_min_max_avg_count_sum_instead() {
+    let s = server(&[
+        (
+            "KAIROSDB_SERVICE_REPORTER",
+            "org.kairosdb.core.reporting.MetricReportingModule",
+        ),
+        ("KAIROSDB_REPORTER_PERIOD_MS", "300"),
+        ("KAIROSDB_QUERIES_AGGREGATE_STATS", "true"),
+        ("KAIROSDB_LOG_QUERIES_ENABLE", "true"),
+        ("KAIROSDB_LOG_QUERIES_GREATER_THAN", "0"),
+        ("KAIROSDB_HOSTNAME", "ops-node"),
+    ]);
+    let name = unique_name("ops.agg");
+    let t0 = now_ms() - 60_000;
+    s.ingest(&metric_series(&name, &[("h", "a")], t0, 1000, 3));
+    for _ in 0..3 {
+        s.query(&query(&name, t0, t0 + 10_000));
+    }
+    eventually_within(Duration::from_secs(30), "query statistics", || {
+        let count = grouped(&s, "kairosdb.datastore.query_sample_size.count", "host", t0);
+        let max = grouped(&s, "kairosdb.datastore.query_sample_size.max", "host", t0);
+        match (count.as_slice(), max.as_slice()) {
+            ([(tags, c)], [(_, m)])
+                if tags["host"] == json!(["ops-node"])
+                    && sum(c) >= 3
+                    && m.iter().any(|v| v == 3) =>
+            {
+                Ok(())
+            }
+            _ => Err(format!("count {count:?} max {max:?}")),
+        }
+    });
+    let names = s.metric_names(Some("kairosdb."));
+    for suffix in ["min", "max", "avg", "count", "sum"] {
+        let n = format!("kairosdb.http.request_time.{suffix}");
+        assert!(names.contains(&n), "{n} not in {names:?}");
+    }
+    // The raw per-query points and the slow-query log's string points are not written.
+    for absent in [
+        "kairosdb.datastore.query_sample_size",
+        "kairosdb.http.request_time",
+        "kairosdb.log.query.json",
+    ] {
+        assert!(!names.iter().any(|n| n == absent), "{absent} in {names:?}");
+    }
+}

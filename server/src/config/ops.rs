@@ -9,6 +9,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.datastore.cassandra.query_limit",
     "kairosdb.datastore.cassandra.query_time_limit_sec",
     "kairosdb.queries.max_row_keys",
+    "kairosdb.queries.aggregate_stats",
     "kairosdb.log.queries.enable",
     "kairosdb.log.queries.ttl",
     "kairosdb.log.queries.greater_than",
@@ -32,6 +33,9 @@ pub struct OpsOptions {
     pub query_time_limit_sec: u64,
     /// Row keys one metric query may select; 0 = no limit (`kairosdb.queries.max_row_keys`, ours).
     pub max_row_keys: u64,
+    /// Fold per-query statistics into min/max/avg/count/sum reported on the schedule
+    /// (`kairosdb.queries.aggregate_stats`); also turns the slow-query log's points off.
+    pub aggregate_stats: bool,
     /// Record slow queries (`kairosdb.log.queries.enable`).
     pub log_queries: bool,
     /// TTL in seconds of the recorded slow queries (`kairosdb.log.queries.ttl`).
@@ -60,6 +64,7 @@ impl Default for OpsOptions {
             query_limit: 0,
             query_time_limit_sec: 0,
             max_row_keys: 0,
+            aggregate_stats: false,
             log_queries: false,
             log_queries_ttl: 86400,
             log_queries_greater_than: 60,
@@ -122,6 +127,7 @@ pub fn apply(o: &mut Options, key: &str, v: &str, shown: &str) -> Result<bool, C
         "kairosdb.queries.max_row_keys" => {
             p.max_row_keys = num(shown, v, "expected a number of row keys (0 = no limit)")?
         }
+        "kairosdb.queries.aggregate_stats" => p.aggregate_stats = boolean(shown, v)?,
         "kairosdb.log.queries.enable" => p.log_queries = boolean(shown, v)?,
         "kairosdb.log.queries.ttl" => p.log_queries_ttl = num(shown, v, "expected seconds")?,
         "kairosdb.log.queries.greater_than" => {

@@ -30,6 +30,28 @@ pub struct Counters {
     metric_points: Mutex<HashMap<String, u64>>,
     /// Query requests waiting for a `concurrentQueryThreads` slot now.
     queries_waiting: AtomicU64,
+    /// Per-query values folded into statistics (`kairosdb.queries.aggregate_stats`).
+    query_stats: Mutex<HashMap<String, Stats>>,
+}
+
+/// Minimum, maximum, sum and count of the values a metric received (UTIL/SimpleStats.java).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stats {
+    /// Smallest value.
+    pub min: i64,
+    /// Largest value.
+    pub max: i64,
+    /// Sum of the values.
+    pub sum: i64,
+    /// Number of values.
+    pub count: i64,
+}
+
+impl Stats {
+    /// The mean, as Java computes it (`sum / count` in doubles).
+    pub fn avg(&self) -> f64 {
+        self.sum as f64 / self.count as f64
+    }
 }
 
 /// One query request waiting for a slot; [`QueryWait::done`] ends the wait.
@@ -79,6 +101,8 @@ pub struct Snapshot {
     pub http_ingest: (u64, u64),
     /// (metric, points).
     pub metric_points: Vec<(String, u64)>,
+    /// (metric, statistics) of the aggregated per-query values.
+    pub query_stats: Vec<(String, Stats)>,
 }
 
 impl Counters {
@@ -133,6 +157,28 @@ impl Counters {
         }
     }
 
+    /// Folds one per-query value into the statistics of `metric`.
+    pub fn add_stat(&self, metric: &str, v: i64) {
+        let mut map = self.query_stats.lock();
+        match map.get_mut(metric) {
+            Some(s) => {
+                s.min = s.min.min(v);
+                s.max = s.max.max(v);
+                s.sum = s.sum.wrapping_add(v);
+                s.count += 1;
+            }
+            None => {
+                let first = Stats {
+                    min: v,
+                    max: v,
+                    sum: v,
+                    count: 1,
+                };
+                map.insert(metric.to_string(), first);
+            }
+        }
+    }
+
     /// Takes the counts since the last call and resets them.
     pub fn drain(&self) -> Snapshot {
         let mut http_resources: Vec<(String, u64)> = self
@@ -146,6 +192,10 @@ impl Counters {
             .into_iter()
             .collect();
         metric_points.sort();
+        let mut query_stats: Vec<(String, Stats)> = std::mem::take(&mut *self.query_stats.lock())
+            .into_iter()
+            .collect();
+        query_stats.sort_by(|a, b| a.0.cmp(&b.0));
         Snapshot {
             http_resources,
             telnet: TELNET_COMMANDS
@@ -158,6 +208,7 @@ impl Counters {
                 self.http_ingest_ms.swap(0, Ordering::Relaxed),
             ),
             metric_points,
+            query_stats,
         }
     }
 }
@@ -198,10 +249,25 @@ mod tests {
         );
         assert_eq!(s.http_ingest, (5, 3));
         assert_eq!(s.metric_points, vec![("app".to_string(), 3)]);
+        assert!(s.query_stats.is_empty());
         // Resource names stay with a zero count; per-metric counts start over.
         let s = c.drain();
         assert_eq!(s.http_resources, vec![("query".to_string(), 0)]);
         assert!(s.metric_points.is_empty());
+    }
+
+    #[test]
+    fn stats_fold_and_drain() {
+        let c = Counters::default();
+        for v in [5, 1, 9] {
+            c.add_stat("kairosdb.http.query_time", v);
+        }
+        let s = c.drain();
+        let (name, st) = &s.query_stats[0];
+        assert_eq!(name, "kairosdb.http.query_time");
+        assert_eq!((st.min, st.max, st.sum, st.count), (1, 9, 15, 3));
+        assert_eq!(st.avg(), 5.0);
+        assert!(c.drain().query_stats.is_empty());
     }
 
     #[test]

@@ -61,8 +61,27 @@ pub fn is_slow(ops: &OpsOptions, elapsed: Duration) -> bool {
     ops.log_queries && (elapsed.as_millis() / 1000) as i64 >= ops.log_queries_greater_than
 }
 
-/// The points this request writes, and the slow-query tracing event.
+/// The points this request writes, and the slow-query tracing event. With
+/// `kairosdb.queries.aggregate_stats` the numeric values go into the reporter's statistics
+/// instead and the string points (the slow-query log) are dropped, as `ThreadReporter.gatherData`
+/// does.
 pub fn points(ops: &OpsOptions, rec: &QueryRecord<'_>) -> Vec<SeriesPoints> {
+    let out = all_points(ops, rec);
+    if !ops.aggregate_stats {
+        return out;
+    }
+    let stats = super::counters::counters();
+    for s in &out {
+        for p in &s.points {
+            if let Value::Long(v) = p.value {
+                stats.add_stat(&s.metric, v);
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn all_points(ops: &OpsOptions, rec: &QueryRecord<'_>) -> Vec<SeriesPoints> {
     let mut out = Vec::new();
     let t = rec.started_ms;
     let host = ops.hostname.as_str();
