@@ -22,6 +22,7 @@ pub struct App {
     pub telnet: Option<TelnetServer>,
     ingest: Arc<IngestCore>,
     datastore: DatastoreRef,
+    reporter: Option<crate::reporter::Reporter>,
 }
 
 /// Start-up failed.
@@ -114,11 +115,15 @@ impl App {
         } else {
             None
         };
+        let reporter = options.ops.reporter.then(|| {
+            crate::reporter::Reporter::start(&options.ops, telnet.is_some(), ingest.clone())
+        });
         Ok(App {
             http,
             telnet,
             ingest,
             datastore,
+            reporter,
         })
     }
 
@@ -128,6 +133,9 @@ impl App {
             t.shutdown().await;
         }
         self.http.shutdown().await;
+        if let Some(r) = self.reporter {
+            r.shutdown().await;
+        }
         let ingest = self.ingest.clone();
         let _ = tokio::task::spawn_blocking(move || ingest.shutdown()).await;
         let ds = self.datastore.clone();

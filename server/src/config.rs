@@ -4,12 +4,14 @@
 
 mod hocon;
 mod keys;
+mod ops;
 mod source;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use keys::{split_address as split_flag_address, KNOWN_KEYS};
+pub use ops::OpsOptions;
 pub use source::{parse_file, parse_text, Format};
 
 /// A configuration problem; start-up stops with this message.
@@ -292,6 +294,8 @@ pub struct Options {
     pub ingest: IngestOptions,
     /// Plugin libraries.
     pub plugins: PluginOptions,
+    /// Query limits, slow-query log, self-reporting, health probe.
+    pub ops: OpsOptions,
     /// Keys found in the file that this server does not use (reported at start-up).
     pub ignored_keys: Vec<String>,
 }

@@ -50,6 +50,16 @@ pub trait Ingest: Send + Sync {
         batch: Vec<SeriesPoints>,
         wait: Wait,
     ) -> BoxFuture<'static, Result<(), IngestError>>;
+
+    /// Points queued or being written now.
+    fn queued_points(&self) -> usize {
+        0
+    }
+
+    /// Whether the queue is saturated: its point budget is used up or a sender is waiting.
+    fn saturated(&self) -> bool {
+        false
+    }
 }
 
 struct Job {
@@ -64,6 +74,8 @@ pub struct IngestCore {
     /// One permit per point queued or being written: bounds the memory the queue holds.
     room: Arc<Semaphore>,
     max_points: usize,
+    /// Submissions waiting for room right now.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl IngestCore {
@@ -81,6 +93,7 @@ impl IngestCore {
             writer: Mutex::new(writer),
             room: Arc::new(Semaphore::new(max_points)),
             max_points,
+            waiting: Arc::default(),
         })
     }
 
@@ -101,6 +114,7 @@ impl Ingest for IngestCore {
     ) -> BoxFuture<'static, Result<(), IngestError>> {
         let tx = self.tx.lock().clone();
         let room = self.room.clone();
+        let waiting = self.waiting.clone();
         // A batch larger than the whole budget still goes through, alone.
         let points = batch
             .iter()
@@ -109,6 +123,7 @@ impl Ingest for IngestCore {
             .clamp(1, self.max_points) as u32;
         Box::pin(async move {
             let tx = tx.ok_or(IngestError::Closed)?;
+            let waiter = WaitGuard::enter(&waiting, room.available_permits() < points as usize);
             let _permit = match wait {
                 Wait::Forever => room
                     .acquire_many_owned(points)
@@ -121,6 +136,7 @@ impl Ingest for IngestCore {
                     }
                 }
             };
+            drop(waiter);
             let (done, wait) = oneshot::channel();
             let depth = &crate::metrics::metrics().ingest_queue_depth;
             depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -131,6 +147,37 @@ impl Ingest for IngestCore {
             depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             result
         })
+    }
+
+    fn queued_points(&self) -> usize {
+        self.max_points
+            .saturating_sub(self.room.available_permits())
+    }
+
+    fn saturated(&self) -> bool {
+        self.room.available_permits() == 0
+            || self.waiting.load(std::sync::atomic::Ordering::Relaxed) > 0
+    }
+}
+
+/// Counts a submission as waiting for room while it is held back.
+struct WaitGuard(Option<Arc<std::sync::atomic::AtomicUsize>>);
+
+impl WaitGuard {
+    fn enter(waiting: &Arc<std::sync::atomic::AtomicUsize>, held_back: bool) -> WaitGuard {
+        if !held_back {
+            return WaitGuard(None);
+        }
+        waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WaitGuard(Some(waiting.clone()))
+    }
+}
+
+impl Drop for WaitGuard {
+    fn drop(&mut self) {
+        if let Some(w) = &self.0 {
+            w.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
@@ -194,6 +241,7 @@ fn write(
         IngestError::Datastore(e.to_string())
     });
     if result.is_ok() {
+        crate::reporter::counters::counters().stored(series);
         m.ingest_batch_latency.observe(started.elapsed());
         m.ingest_batches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -9,5 +9,6 @@ pub mod listener;
 pub mod metrics;
 pub mod plugins;
 pub mod query;
+pub mod reporter;
 pub mod state;
 pub mod telnet;

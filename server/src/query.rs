@@ -4,10 +4,12 @@
 mod engine;
 mod groups;
 mod hash_order;
+mod limits;
 mod merge;
 mod output;
 mod pipeline;
 mod spill;
 
 pub use engine::{run_delete, run_query, run_tags, Engine};
+pub use limits::{MetricStat, QueryLimits};
 pub use output::{Output, OutputStart};

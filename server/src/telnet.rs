@@ -92,7 +92,11 @@ async fn serve(
                     continue;
                 }
             };
-            match parse_line(&bytes) {
+            let parsed = parse_line(&bytes);
+            if matches!(parsed, Ok(Command::Put(_) | Command::Version)) {
+                crate::reporter::counters::counters().telnet_command(&bytes);
+            }
+            match parsed {
                 Ok(Command::Put(series)) => batch.push(series),
                 Ok(Command::Version) => {
                     reply.extend_from_slice(version_text().as_bytes());

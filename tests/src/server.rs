@@ -241,6 +241,9 @@ impl Server {
             .env_remove("KAIROSDB_BIND_ADDRESS")
             .env_remove("KAIROSDB_TELNET_ADDRESS")
             .env_remove("KAIROSDB_DATA_DIR")
+            // Self-reporting writes kairosdb.* metrics that would show in name listings; tests
+            // that want it turn it back on through `options.env`.
+            .env("KAIROSDB_SERVICE_REPORTER", "<disabled>")
             .envs(self.datastore_env.iter().map(|(k, v)| (k, v)))
             .envs(self.options.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())

@@ -17,4 +17,5 @@ fn example_conf_loads_to_the_defaults() {
     assert_eq!(opts.datastore, defaults.datastore);
     assert_eq!(opts.query, defaults.query);
     assert_eq!(opts.ingest, defaults.ingest);
+    assert_eq!(opts.ops, defaults.ops);
 }

@@ -177,6 +177,7 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
         "kairosdb.queue_processor.queue_depth" => {
             o.ingest.queue_depth = num(shown, v, "expected a positive number")?
         }
+        k if super::ops::handles(k) => return super::ops::apply(o, k, v, shown),
         k if k.starts_with(cassandra::ROOT) => {
             return cassandra::apply(&mut o.datastore.cassandra, k, v, shown)
         }
@@ -197,6 +198,11 @@ pub fn apply_env(o: &mut Options, env: &BTreeMap<String, String>) -> Result<(), 
         let name = env_name(key);
         if let Some(v) = env.get(&name) {
             apply(o, key, v, &name)?;
+        }
+    }
+    for key in super::ops::KNOWN_KEYS {
+        if let Some(v) = env.get(&env_name(key)) {
+            apply(o, key, v, &env_name(key))?;
         }
     }
     for key in cassandra::KNOWN_KEYS {
@@ -325,6 +331,6 @@ mod tests {
     #[test]
     fn unknown_keys_are_not_applied() {
         let mut o = Options::default();
-        assert!(!apply(&mut o, "kairosdb.reporter.schedule", "x", "k").unwrap());
+        assert!(!apply(&mut o, "kairosdb.reporter.unknown", "x", "k").unwrap());
     }
 }

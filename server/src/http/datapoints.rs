@@ -27,6 +27,7 @@ pub async fn add(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Response<Body>, ApiError> {
+    let started = std::time::Instant::now();
     let route = if headers
         .get(CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/gzip"))
@@ -63,6 +64,8 @@ pub async fn add(
                 IngestError::Busy => ApiError::Unavailable(e.to_string()),
                 e => ApiError::Internal(Some(e.to_string())),
             })?;
+        crate::reporter::counters::counters()
+            .http_ingest(points as u64, started.elapsed().as_millis() as u64);
     }
     if let Some(failure) = parsed.failure {
         tracing::debug!(status = failure.status, message = ?failure.message, stored = points, "ingest request failed");

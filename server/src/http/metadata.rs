@@ -68,14 +68,54 @@ pub async fn tag_values(state: &Arc<AppState>) -> Result<Response<Body>, ApiErro
     Ok(response::json(StatusCode::OK, results(&values)))
 }
 
-/// Runs the health checks: (name, healthy).
+/// Runs the health checks: (name, healthy). `Datastore-Query` probes the datastore within
+/// `kairosdb.health.datastore_timeout_ms` (CORE/health/DatastoreQueryHealthCheck.java);
+/// `Ingest-Queue` (ours) fails while the ingest queue holds senders back.
 async fn checks(state: &Arc<AppState>) -> Vec<(&'static str, bool)> {
     let ds = state.datastore.clone();
-    let datastore_ok = matches!(blocking(move || ds.check_health()).await, Ok(Ok(())));
+    let timeout = std::time::Duration::from_millis(state.options.ops.health_timeout_ms);
+    // Like Java, a real read: the rows of `kairosdb.jvm.thread_count` over the last ten minutes.
+    let probe = tokio::time::timeout(
+        timeout,
+        blocking(move || {
+            ds.check_health()?;
+            let start = crate::datastore::embedded::now_ms() - 10 * 60 * 1000;
+            let all = crate::datastore::TagFilter::all();
+            ds.find_rows("kairosdb.jvm.thread_count", start, i64::MAX, &all)
+                .map(|_| ())
+        }),
+    )
+    .await;
+    let datastore_ok = match probe {
+        Ok(Ok(Ok(()))) => true,
+        Ok(Ok(Err(e))) => {
+            tracing::warn!(error = %e, "health check: datastore probe failed");
+            false
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = ?e, "health check: datastore probe panicked");
+            false
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = timeout.as_millis() as u64,
+                "health check: datastore probe timed out"
+            );
+            false
+        }
+    };
+    let queue_ok = !state.ingest.saturated();
+    if !queue_ok {
+        tracing::warn!(
+            queued_points = state.ingest.queued_points(),
+            "health check: ingest queue saturated"
+        );
+    }
     // There are no JVM threads to deadlock; the name stays because scripts grep for it.
     vec![
         ("JVM-Thread-Deadlock", true),
         ("Datastore-Query", datastore_ok),
+        ("Ingest-Queue", queue_ok),
     ]
 }
 

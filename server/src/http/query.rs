@@ -35,10 +35,36 @@ fn parse(
 }
 
 fn engine(state: &AppState) -> Engine {
+    let ops = &state.options.ops;
     Engine {
         datastore: state.datastore.clone(),
         regex_prefix: state.options.query.regex_prefix.clone(),
+        limits: query::QueryLimits {
+            points: ops.query_limit,
+            seconds: ops.query_time_limit_sec,
+            row_keys: ops.max_row_keys,
+        },
+        stats: None,
     }
+}
+
+/// Writes what a finished `/datapoints/query` request reports about itself, in the background.
+fn report(
+    state: &AppState,
+    runtime: &tokio::runtime::Handle,
+    rec: crate::reporter::query_log::QueryRecord<'_>,
+) {
+    let series = crate::reporter::query_log::points(&state.options.ops, &rec);
+    if series.is_empty() {
+        return;
+    }
+    let ingest = state.ingest.clone();
+    runtime.spawn(async move {
+        let wait = crate::ingest::Wait::AtMost(std::time::Duration::from_secs(10));
+        if let Err(e) = ingest.submit(series, wait).await {
+            tracing::warn!(error = %e, "cannot store the query's kairosdb.* metrics");
+        }
+    });
 }
 
 /// Runs `run` on a blocking thread with an [`Output`], answering once the response starts.
@@ -46,20 +72,44 @@ async fn respond(
     state: &Arc<AppState>,
     text: String,
     run: fn(&Engine, &Query, &mut Output) -> Result<(), ApiError>,
+    peer: Option<std::net::SocketAddr>,
 ) -> Result<Response<Body>, ApiError> {
+    let started = std::time::Instant::now();
+    let started_ms = crate::datastore::embedded::now_ms();
+    let waiting = crate::reporter::counters::counters().query_waits();
     let permit = state
         .query_slots
         .clone()
         .acquire_owned()
         .await
-        .map_err(|e| ApiError::Internal(Some(e.to_string())))?;
+        .map_err(|e| ApiError::Internal(Some(e.to_string())));
+    let queries_waiting = waiting.done();
+    let permit = permit?;
     let (mut out, start) = Output::new();
     let st = state.clone();
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let result = parse(&st, &runtime, &text).and_then(|q| run(&engine(&st), &q, &mut out));
+        let mut eng = engine(&st);
+        let ops = &st.options.ops;
+        if peer.is_some() && ops.reporter {
+            eng.stats = Some(Arc::default());
+        }
+        let result = parse(&st, &runtime, &text).and_then(|q| run(&eng, &q, &mut out));
+        let failed = result.is_err();
         out.finish(result);
+        if let Some(peer) = peer.filter(|_| ops.reporter || ops.log_queries) {
+            let rec = crate::reporter::query_log::QueryRecord {
+                started_ms,
+                elapsed: started.elapsed(),
+                failed,
+                remote: peer.ip().to_string(),
+                json: &text,
+                queries_waiting,
+                metrics: eng.stats.map(|s| s.lock().clone()).unwrap_or_default(),
+            };
+            report(&st, &runtime, rec);
+        }
     });
     match start
         .await
@@ -78,14 +128,19 @@ async fn respond(
     }
 }
 
-/// `POST /api/v1/datapoints/query` (and the GET form).
-pub async fn run_query(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
-    respond(state, text, query::run_query).await
+/// `POST /api/v1/datapoints/query` (and the GET form); `peer` is the client, for the
+/// slow-query log and self-reporting.
+pub async fn run_query(
+    state: &Arc<AppState>,
+    text: String,
+    peer: std::net::SocketAddr,
+) -> Result<Response<Body>, ApiError> {
+    respond(state, text, query::run_query, Some(peer)).await
 }
 
 /// `POST /api/v1/datapoints/query/tags`.
 pub async fn query_tags(state: &Arc<AppState>, text: String) -> Result<Response<Body>, ApiError> {
-    respond(state, text, query::run_tags).await
+    respond(state, text, query::run_tags, None).await
 }
 
 /// `POST /api/v1/datapoints/delete`: 204 once the selected points are gone.

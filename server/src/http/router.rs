@@ -25,7 +25,8 @@ pub async fn route(
     let started = std::time::Instant::now();
     let wants_gzip =
         accepts_gzip(req.headers()) && (method == Method::GET || method == Method::POST);
-    let resp = match dispatch(&state, req, &method, &path).await {
+    crate::reporter::counters::counters().http_request(req.uri().path());
+    let resp = match dispatch(&state, req, &method, &path, peer).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
@@ -52,6 +53,7 @@ async fn dispatch(
     req: Request<Incoming>,
     method: &Method,
     path: &str,
+    peer: SocketAddr,
 ) -> Result<Response<Body>, ApiError> {
     if path == "/metrics" && (method == Method::GET || method == Method::HEAD) {
         let mut resp = Response::new(response::full(crate::metrics::metrics().render()));
@@ -113,10 +115,10 @@ async fn dispatch(
         ["datapoints", "index"] if get => index(&query),
         ["datapoints", "query"] if method == Method::POST => {
             let body = read_body(state, req).await?;
-            query::run_query(state, String::from_utf8_lossy(&body).into_owned()).await
+            query::run_query(state, String::from_utf8_lossy(&body).into_owned(), peer).await
         }
         ["datapoints", "query"] if get => match query_param(&query, "query") {
-            Some(q) if !q.is_empty() => query::run_query(state, q).await,
+            Some(q) if !q.is_empty() => query::run_query(state, q, peer).await,
             _ => Err(ApiError::BadRequest(vec![
                 "query json must not be null or empty".into(),
             ])),

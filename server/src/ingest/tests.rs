@@ -102,9 +102,12 @@ fn core(store: Arc<StalledStore>) -> Arc<IngestCore> {
 async fn a_stalled_datastore_makes_bounded_waits_fail_busy() {
     let store = Arc::new(StalledStore::default());
     let ingest = core(store.clone());
+    assert!(!ingest.saturated());
     // Fills the whole 10-point budget; the writer blocks on the closed gate.
     let first = tokio::spawn(ingest.submit(batch(10), Wait::Forever));
     tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(ingest.saturated());
+    assert_eq!(ingest.queued_points(), 10);
     let r = ingest
         .submit(batch(3), Wait::AtMost(Duration::from_millis(100)))
         .await;
@@ -121,6 +124,8 @@ async fn a_stalled_datastore_makes_bounded_waits_fail_busy() {
         .await
         .is_ok());
     assert_eq!(store.stored.load(Ordering::SeqCst), 17);
+    assert!(!ingest.saturated());
+    assert_eq!(ingest.queued_points(), 0);
     ingest.shutdown();
 }
 

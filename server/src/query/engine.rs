@@ -8,6 +8,7 @@ use protocols::json::query::{MetricQuery, Query};
 
 use super::groups::{group_rows, RowGroup};
 use super::hash_order::hash_ordered_tags;
+use super::limits::{MetricStat, Monitor, QueryLimits};
 use super::merge::Merger;
 use super::output::Output;
 use super::pipeline::Pipeline;
@@ -25,6 +26,10 @@ pub struct Engine {
     pub datastore: DatastoreRef,
     /// Tag-filter regex marker (`kairosdb.queries.regex_prefix`).
     pub regex_prefix: String,
+    /// Data-point and time limits of each metric query.
+    pub limits: QueryLimits,
+    /// Where each metric query's statistics go, when someone reports them.
+    pub stats: Option<std::sync::Arc<parking_lot::Mutex<Vec<MetricStat>>>>,
 }
 
 fn agg_err(e: AggregateError) -> ApiError {
@@ -40,7 +45,9 @@ impl Engine {
 
     fn rows(&self, m: &MetricQuery) -> Result<Vec<RowKey>, ApiError> {
         let filter = self.filter(m)?;
-        Ok(self.datastore.find_rows(&m.name, m.start, m.end, &filter)?)
+        let rows = self.datastore.find_rows(&m.name, m.start, m.end, &filter)?;
+        super::limits::check_row_keys(self.limits, rows.len())?;
+        Ok(rows)
     }
 }
 
@@ -69,19 +76,30 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 }
 
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
+    let monitor = Monitor::start(engine.limits);
     let range = range(m);
     let mut sample_size: u64 = 0;
     let mut rows = Vec::new();
     // A row with no points in range is no row at all (Java's per-row read returns nothing), so
     // its tags do not make a group (spec query-engine.md §1 step 2).
     for row in engine.rows(m)? {
+        monitor.check_time()?;
         let n = engine.datastore.count_points(&row, &range)?;
         if n > 0 {
             sample_size += n;
             rows.push(row);
         }
     }
+    // Counted before any point is read, so an oversized query fails with a 500 as in Java.
+    monitor.check_points(sample_size)?;
     tracing::debug!(rows = rows.len(), sample_size, "rows found");
+    let mut stat = MetricStat {
+        name: m.name.clone(),
+        sample_size,
+        rows: rows.len() as u64,
+        datastore_ms: monitor.elapsed_ms(),
+        total_ms: 0,
+    };
     // `sample_size` is a Java int.
     let header = format!("{{\"sample_size\":{},\"results\":[", sample_size as i32);
     out.buf().extend_from_slice(header.as_bytes());
@@ -110,17 +128,32 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
                 &mut first,
                 out,
                 &mut |buf| {
+                    timed(&monitor)?;
                     merger
                         .next_batch(buf, BATCH)
                         .map_err(|e| AggregateError::msg(e.to_string()))
                 },
             )?;
         } else {
-            write_regrouped(engine, m, &group, &range, &others, &mut first, out)?;
+            write_regrouped(
+                engine, m, &group, &range, &others, &monitor, &mut first, out,
+            )?;
         }
     }
     out.buf().extend_from_slice(b"]}");
+    stat.total_ms = monitor.elapsed_ms();
+    if let Some(stats) = &engine.stats {
+        stats.lock().push(stat);
+    }
     Ok(())
+}
+
+/// The time limit as a read failure, so it surfaces with the monitor's message.
+fn timed(monitor: &Monitor) -> Result<(), AggregateError> {
+    monitor.check_time().map_err(|e| match e {
+        ApiError::Internal(m) => AggregateError::Failed(m),
+        other => AggregateError::msg(format!("{other:?}")),
+    })
 }
 
 fn open_readers(
@@ -141,12 +174,14 @@ fn open_readers(
 }
 
 /// Splits a group by time/value/bin group-bys, in order of first appearance (GB/Grouper.java).
+#[allow(clippy::too_many_arguments)]
 fn write_regrouped(
     engine: &Engine,
     m: &MetricQuery,
     group: &RowGroup,
     range: &ReadRange,
     others: &[&dyn GroupBy],
+    monitor: &Monitor,
     first: &mut bool,
     out: &mut Output,
 ) -> Result<(), ApiError> {
@@ -163,6 +198,7 @@ fn write_regrouped(
     let mut ids: Vec<Vec<i64>> = vec![Vec::new(); others.len()];
     loop {
         batch.clear();
+        monitor.check_time()?;
         let more = merger.next_batch(&mut batch, BATCH)?;
         for (g, ids) in others.iter().zip(ids.iter_mut()) {
             ids.clear();
