@@ -2,13 +2,18 @@
 //! defaults, then the config file, then `KAIROSDB_*` environment variables, then flags.
 //! Errors name the key.
 
+pub mod command;
 mod keys;
+pub mod migrate;
+pub mod report;
+pub mod security;
 mod source;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use keys::{split_address as split_flag_address, KNOWN_KEYS};
+pub use security::{BasicAuth, SecurityOptions, TlsOptions};
 pub use source::{parse_file, parse_text, Format};
 
 /// A configuration problem; start-up stops with this message.
@@ -291,6 +296,8 @@ pub struct Options {
     pub ingest: IngestOptions,
     /// Plugin libraries.
     pub plugins: PluginOptions,
+    /// Basic auth and HTTPS (`kairosdb.jetty.basic_auth.*`, `kairosdb.jetty.ssl.*`).
+    pub security: SecurityOptions,
     /// Keys found in the file that this server does not use (reported at start-up).
     pub ignored_keys: Vec<String>,
 }
@@ -313,6 +320,7 @@ impl Options {
         if let Some(path) = &sources.file {
             for (key, value) in parse_file(path)? {
                 if !keys::apply(&mut opts, &key, &value, &key)? {
+                    migrate::refuse_unsupported(&key, &value)?;
                     opts.ignored_keys.push(key);
                 }
             }
@@ -321,6 +329,7 @@ impl Options {
         for (key, value) in &sources.flags {
             keys::apply(&mut opts, key, value, key)?;
         }
+        opts.security.validate()?;
         Ok(opts)
     }
 }

@@ -100,6 +100,25 @@ fn unquote(v: &str) -> String {
     }
 }
 
+/// Open `[`/`{` minus closed ones outside quoted strings: a multi-line list (possibly of
+/// objects, like Java's `read_clusters`) ends where this returns to zero.
+fn bracket_depth(text: &str) -> i32 {
+    let mut depth = 0;
+    let mut in_quote = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_quote => escaped = true,
+            '"' => in_quote = !in_quote,
+            '[' | '{' if !in_quote => depth += 1,
+            ']' | '}' if !in_quote => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
 fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut stack: Vec<String> = Vec::new();
@@ -108,8 +127,9 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
     for (n, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
         if let Some((key, mut acc)) = pending_list.take() {
+            acc.push('\n');
             acc.push_str(line);
-            if line.contains(']') {
+            if bracket_depth(&acc) <= 0 {
                 out.push((key, acc));
             } else {
                 pending_list = Some((key, acc));
@@ -150,7 +170,7 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
             } else {
                 stack.push(full);
             }
-        } else if rest.starts_with('[') && !rest.contains(']') {
+        } else if rest.starts_with('[') && bracket_depth(rest) > 0 {
             pending_list = Some((full, rest.to_string()));
         } else {
             out.push((full, unquote(rest)));
@@ -238,6 +258,18 @@ kairosdb.queries.regex_prefix = "re#x:"
                 ("kairosdb.jetty.address".into(), "1.2.3.4".into())
             ]
         );
+    }
+
+    #[test]
+    fn lists_of_objects() {
+        let text = "a {\n  clusters: [\n    {\n      name: \"x]\"\n      hosts: [\"h\"]\n    }\n  ]\n  b = 1\n}\n";
+        let kv = parse_text(text, Format::Hocon).unwrap();
+        assert_eq!(kv.len(), 2, "{kv:?}");
+        assert!(
+            kv[0].0 == "a.clusters" && kv[0].1.contains("hosts"),
+            "{kv:?}"
+        );
+        assert_eq!(kv[1], ("a.b".into(), "1".into()));
     }
 
     #[test]
