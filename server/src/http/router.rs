@@ -21,6 +21,14 @@ pub async fn route(
     peer: SocketAddr,
 ) -> Result<Response<Body>, std::convert::Infallible> {
     let method = req.method().clone();
+    if let Some(refused) = super::auth::check(
+        &state.options.security,
+        &method,
+        req.uri().path(),
+        req.headers(),
+    ) {
+        return Ok(refused);
+    }
     let path = req.uri().path().trim_end_matches('/').to_string();
     let started = std::time::Instant::now();
     let wants_gzip =
