@@ -9,6 +9,7 @@ use kairosdb::config::{ConfigError, Options, Sources};
 
 const USAGE: &str = "usage: kairosdb [run] [--config FILE] [--bind HOST:PORT] [--telnet HOST:PORT] [--data-dir DIR] [--role all|ingest|query] [--check-config]
        kairosdb config [--config] FILE [--print report|env|conf]   (see kairosdb config --help)
+       kairosdb probe [URL]   exit 0 when URL (default http://127.0.0.1:8080/api/v1/health/check) answers 2xx
 
   --config, -p FILE   kairosdb.conf (HOCON) or kairosdb.properties
   --bind HOST:PORT    HTTP listener (default 0.0.0.0:8080; env KAIROSDB_BIND_ADDRESS)
@@ -108,6 +109,9 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("config") {
         return kairosdb::config::command::run(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some("probe") {
+        return kairosdb::probe::run(&argv[1..]);
     }
     let args = match parse_args(argv) {
         Ok(Some(a)) => a,

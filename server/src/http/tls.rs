@@ -126,7 +126,7 @@ fn cipher_suites(names: &[String]) -> Result<Vec<rustls::SupportedCipherSuite>, 
     }
     let named = |s: &rustls::SupportedCipherSuite| {
         let name = format!("{:?}", s.suite());
-        names.iter().any(|n| *n == name)
+        names.contains(&name)
     };
     if !all.iter().any(named) {
         let available: Vec<String> = all.iter().map(|s| format!("{:?}", s.suite())).collect();
