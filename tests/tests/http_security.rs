@@ -358,3 +358,75 @@ fn unusable_keystores_stop_start_up_naming_the_key() {
     )]);
     assert!(text.contains("kairosdb.jetty.ssl.port"), "{text}");
 }
+
+#[test]
+fn pem_certificate_and_ec_key_instead_of_a_keystore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap_or_else(|e| panic!("openssl cannot run (apt-get install openssl): {e}"));
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start_with(ServerOptions {
+        env: vec![
+            ("KAIROSDB_JETTY_SSL_PORT".into(), "0".into()),
+            (
+                "KAIROSDB_JETTY_SSL_CERTIFICATE_PATH".into(),
+                cert.display().to_string(),
+            ),
+            (
+                "KAIROSDB_JETTY_SSL_PRIVATE_KEY_PATH".into(),
+                key.display().to_string(),
+            ),
+        ],
+        ..Default::default()
+    });
+    let r = https_request(
+        https_addr(&server),
+        client_config(&cert, rustls::ALL_VERSIONS),
+        "/api/v1/version",
+        &[],
+    )
+    .expect("HTTPS request");
+    assert_eq!(r.status, 200, "{r:?}");
+    let text = start_fails(&[
+        ("KAIROSDB_JETTY_SSL_PORT".into(), "0".into()),
+        (
+            "KAIROSDB_JETTY_SSL_CERTIFICATE_PATH".into(),
+            cert.display().to_string(),
+        ),
+        (
+            "KAIROSDB_JETTY_SSL_PRIVATE_KEY_PATH".into(),
+            cert.display().to_string(),
+        ),
+    ]);
+    assert!(
+        text.contains("kairosdb.jetty.ssl.private_key_path"),
+        "{text}"
+    );
+}

@@ -20,6 +20,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.jetty.ssl.protocols",
     "kairosdb.jetty.ssl.cipherSuites",
     "kairosdb.jetty.ssl.truststore.path",
+    "kairosdb.jetty.ssl.certificate_path",
+    "kairosdb.jetty.ssl.private_key_path",
 ];
 
 /// The one user allowed in when Basic auth is on (Java's `HashLoginService` with one user).
@@ -55,6 +57,10 @@ pub struct TlsOptions {
     pub cipher_suites: Vec<String>,
     /// Accepted and not used: Jetty only consults it for client certificates, never requested.
     pub truststore_path: Option<PathBuf>,
+    /// PEM certificate chain, instead of a keystore (ours; e.g. a cert-manager `tls.crt`).
+    pub certificate_path: Option<PathBuf>,
+    /// PEM private key (PKCS8, PKCS1 or SEC1) of `certificate_path` (ours; `tls.key`).
+    pub private_key_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for TlsOptions {
@@ -62,6 +68,8 @@ impl std::fmt::Debug for TlsOptions {
         f.debug_struct("TlsOptions")
             .field("port", &self.port)
             .field("keystore_path", &self.keystore_path)
+            .field("certificate_path", &self.certificate_path)
+            .field("private_key_path", &self.private_key_path)
             .field("protocols", &self.protocols)
             .field("cipher_suites", &self.cipher_suites)
             .finish_non_exhaustive()
@@ -116,6 +124,12 @@ pub fn apply(
         "kairosdb.jetty.ssl.keystore.path" => o.tls.keystore_path = some(v).map(PathBuf::from),
         "kairosdb.jetty.ssl.keystore.password" => o.tls.keystore_password = some(v),
         "kairosdb.jetty.ssl.truststore.path" => o.tls.truststore_path = some(v).map(PathBuf::from),
+        "kairosdb.jetty.ssl.certificate_path" => {
+            o.tls.certificate_path = some(v).map(PathBuf::from)
+        }
+        "kairosdb.jetty.ssl.private_key_path" => {
+            o.tls.private_key_path = some(v).map(PathBuf::from)
+        }
         "kairosdb.jetty.ssl.protocols" => {
             let list = comma_list(v);
             if let Some(p) = list
@@ -150,13 +164,14 @@ impl SecurityOptions {
         })
     }
 
-    /// Whether the HTTPS listener runs: a keystore path is set, as in WebServer.java.
+    /// Whether the HTTPS listener runs: a keystore path (as in WebServer.java) or a PEM
+    /// certificate is set.
     pub fn tls_enabled(&self) -> bool {
-        self.tls.keystore_path.is_some()
+        self.tls.keystore_path.is_some() || self.tls.certificate_path.is_some()
     }
 
-    /// Checks the combinations: HTTPS needs a port and a password with its keystore; a Basic
-    /// auth password needs its user.
+    /// Checks the combinations: HTTPS needs a port, and either a keystore with its password or
+    /// a PEM certificate with its key; a Basic auth password needs its user.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.user.is_none() && self.password.as_deref().is_some_and(|p| !p.is_empty()) {
             return Err(bad(
@@ -165,12 +180,36 @@ impl SecurityOptions {
                 "kairosdb.jetty.basic_auth.password is set: set the user too",
             ));
         }
+        let t = &self.tls;
+        if t.private_key_path.is_some() && t.certificate_path.is_none() {
+            return Err(bad(
+                "kairosdb.jetty.ssl.certificate_path",
+                "",
+                "kairosdb.jetty.ssl.private_key_path is set: set the certificate too",
+            ));
+        }
+        if t.certificate_path.is_some() {
+            if t.keystore_path.is_some() {
+                return Err(bad(
+                    "kairosdb.jetty.ssl.certificate_path",
+                    "",
+                    "set either kairosdb.jetty.ssl.keystore.path or a PEM certificate, not both",
+                ));
+            }
+            if t.private_key_path.is_none() {
+                return Err(bad(
+                    "kairosdb.jetty.ssl.private_key_path",
+                    "",
+                    "kairosdb.jetty.ssl.certificate_path is set: set its private key too",
+                ));
+            }
+        }
         if !self.tls_enabled() {
             for (key, set) in [
-                ("kairosdb.jetty.ssl.port", self.tls.port.is_some()),
+                ("kairosdb.jetty.ssl.port", t.port.is_some()),
                 (
                     "kairosdb.jetty.ssl.keystore.password",
-                    self.tls.keystore_password.is_some(),
+                    t.keystore_password.is_some(),
                 ),
             ] {
                 if set {
@@ -183,14 +222,14 @@ impl SecurityOptions {
             }
             return Ok(());
         }
-        if self.tls.port.is_none() {
+        if t.port.is_none() {
             return Err(bad(
                 "kairosdb.jetty.ssl.port",
                 "",
-                "HTTPS is configured (kairosdb.jetty.ssl.keystore.path): set its port",
+                "HTTPS is configured: set its port",
             ));
         }
-        if self.tls.keystore_password.is_none() {
+        if t.keystore_path.is_some() && t.keystore_password.is_none() {
             return Err(bad(
                 "kairosdb.jetty.ssl.keystore.password",
                 "",
@@ -242,6 +281,33 @@ mod tests {
         .unwrap();
         assert!(o.tls_enabled());
         assert_eq!(o.tls.protocols, vec!["TLSv1.1", "TLSv1.2"]);
+    }
+
+    #[test]
+    fn pem_needs_both_files_and_excludes_a_keystore() {
+        let e = load(&[("kairosdb.jetty.ssl.private_key_path", "/k.pem")]).unwrap_err();
+        assert!(e.to_string().contains("certificate_path"), "{e}");
+        let e = load(&[
+            ("kairosdb.jetty.ssl.certificate_path", "/c.pem"),
+            ("kairosdb.jetty.ssl.port", "8443"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("private_key_path"), "{e}");
+        let e = load(&[
+            ("kairosdb.jetty.ssl.certificate_path", "/c.pem"),
+            ("kairosdb.jetty.ssl.private_key_path", "/k.pem"),
+            ("kairosdb.jetty.ssl.keystore.path", "/k.p12"),
+            ("kairosdb.jetty.ssl.port", "8443"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("not both"), "{e}");
+        let o = load(&[
+            ("kairosdb.jetty.ssl.certificate_path", "/c.pem"),
+            ("kairosdb.jetty.ssl.private_key_path", "/k.pem"),
+            ("kairosdb.jetty.ssl.port", "8443"),
+        ])
+        .unwrap();
+        assert!(o.tls_enabled());
     }
 
     #[test]

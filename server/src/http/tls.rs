@@ -32,15 +32,56 @@ fn err(key: &'static str, reason: impl Into<String>) -> TlsError {
     }
 }
 
-/// Reads the keystore and builds the server configuration (HTTP/1.1 only, as Jetty's connector).
+/// Reads the keystore (or the PEM files) and builds the server configuration (HTTP/1.1 only,
+/// as Jetty's connector).
 pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, TlsError> {
-    const PATH: &str = "kairosdb.jetty.ssl.keystore.path";
-    const PASSWORD: &str = "kairosdb.jetty.ssl.keystore.password";
-    let path = tls
-        .keystore_path
-        .as_ref()
-        .ok_or_else(|| err(PATH, "not set"))?;
-    let password = tls.keystore_password.as_deref().unwrap_or("");
+    let (certs, key, source_key, source) = match &tls.certificate_path {
+        Some(cert) => {
+            let (certs, key) = from_pem(cert, tls.private_key_path.as_deref())?;
+            (certs, key, "kairosdb.jetty.ssl.certificate_path", cert)
+        }
+        None => {
+            let path = tls
+                .keystore_path
+                .as_ref()
+                .ok_or_else(|| err(PATH, "not set"))?;
+            let (certs, key) = from_keystore(path, tls.keystore_password.as_deref().unwrap_or(""))?;
+            (certs, key, PATH, path)
+        }
+    };
+    let suites = cipher_suites(&tls.cipher_suites)?;
+    let provider = rustls::crypto::CryptoProvider {
+        cipher_suites: suites,
+        ..provider::default_provider()
+    };
+    let versions = protocol_versions(&tls.protocols);
+    let mut config = ServerConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&versions)
+        .map_err(|e| err("kairosdb.jetty.ssl.protocols", e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| {
+            err(
+                source_key,
+                format!(
+                    "the key of {} is unusable: {e} (keys must be RSA, or EC/Ed25519 stored with their public key, \
+                     which keytool omits for EC: generate the key with keytool -keyalg RSA, or use PEM files)",
+                    source.display()
+                ),
+            )
+        })?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    tracing::info!(source = %source.display(), versions = ?tls.protocols, "HTTPS configured");
+    Ok(Arc::new(config))
+}
+
+const PATH: &str = "kairosdb.jetty.ssl.keystore.path";
+const PASSWORD: &str = "kairosdb.jetty.ssl.keystore.password";
+
+type Identity = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
+
+/// The first key entry of a PKCS12 keystore, with its certificate chain.
+fn from_keystore(path: &std::path::Path, password: &str) -> Result<Identity, TlsError> {
     let data = std::fs::read(path)
         .map_err(|e| err(PATH, format!("cannot read {}: {e}", path.display())))?;
     if data.starts_with(&JKS_MAGIC) || data.starts_with(&JCEKS_MAGIC) {
@@ -63,7 +104,7 @@ pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, TlsError> {
                 ),
             )
         })?;
-    let (alias, chain) = store.private_key_chain().ok_or_else(|| {
+    let (_, chain) = store.private_key_chain().ok_or_else(|| {
         err(
             PATH,
             format!(
@@ -72,35 +113,42 @@ pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, TlsError> {
             ),
         )
     })?;
-    let certs: Vec<CertificateDer<'static>> = chain
+    let certs = chain
         .certs()
         .iter()
         .map(|c| CertificateDer::from(c.as_der().to_vec()))
         .collect();
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.key().as_der().to_vec()));
-    let suites = cipher_suites(&tls.cipher_suites)?;
-    let provider = rustls::crypto::CryptoProvider {
-        cipher_suites: suites,
-        ..provider::default_provider()
-    };
-    let versions = protocol_versions(&tls.protocols);
-    let mut config = ServerConfig::builder_with_provider(Arc::new(provider))
-        .with_protocol_versions(&versions)
-        .map_err(|e| err("kairosdb.jetty.ssl.protocols", e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
+    Ok((certs, key))
+}
+
+/// A PEM certificate chain and its PEM private key.
+fn from_pem(cert: &std::path::Path, key: Option<&std::path::Path>) -> Result<Identity, TlsError> {
+    use rustls::pki_types::pem::PemObject;
+    const CERT: &str = "kairosdb.jetty.ssl.certificate_path";
+    const KEY: &str = "kairosdb.jetty.ssl.private_key_path";
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| {
             err(
-                PATH,
-                format!(
-                    "key entry {alias:?} is unusable: {e} (keys must be RSA, or EC/Ed25519 stored with their public key, \
-                     which keytool omits for EC: generate the key with keytool -keyalg RSA)"
-                ),
+                CERT,
+                format!("cannot read PEM certificates from {}: {e}", cert.display()),
             )
         })?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    tracing::info!(keystore = %path.display(), alias, versions = ?tls.protocols, "HTTPS configured");
-    Ok(Arc::new(config))
+    if certs.is_empty() {
+        return Err(err(
+            CERT,
+            format!("{} holds no PEM certificate", cert.display()),
+        ));
+    }
+    let key = key.ok_or_else(|| err(KEY, "not set"))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
+        err(
+            KEY,
+            format!("cannot read a PEM private key from {}: {e}", key.display()),
+        )
+    })?;
+    Ok((certs, key))
 }
 
 /// The rustls versions among `TLSv1.2` / `TLSv1.3`; an empty list allows both.
