@@ -243,6 +243,16 @@ fn https_and_http_side_by_side_with_basic_auth() {
     assert_eq!(r.status, 200, "{r:?}");
     assert!(r.text().contains("sec.m"), "{r:?}");
     assert_eq!(server.get("/metrics").status, 401);
+    // Refusals are counted like any other answer.
+    let m = server.request("GET", "/metrics", &[("Authorization", GOOD_AUTH)], b"");
+    assert_eq!(m.status, 200, "{m:?}");
+    assert!(
+        m.text().contains(
+            "kairosdb_http_requests_total{route=\"/api/v1/datapoints\",status=\"401\"} 1"
+        ),
+        "{}",
+        m.text()
+    );
     // An OPTIONS refusal has no body, as Jetty's ErrorHandler writes none for it.
     let r = server.request("OPTIONS", "/api/v1/datapoints", &[], b"");
     assert_eq!((r.status, r.body.len()), (401, 0), "{r:?}");

@@ -136,7 +136,13 @@ const NOT_APPLICABLE: &[(&str, &str)] = &[
 ];
 
 /// Applied keys whose Java default value is a poor fit here.
-const VALUE_NOTES: &[(&str, &str, &str)] = &[(
+const VALUE_NOTES: &[(&str, &str, &str)] = &[
+    (
+        "kairosdb.jetty.port",
+        "0",
+        "Java turns plain HTTP off with 0; kairosdb-rs always serves plain HTTP and 0 picks a free port",
+    ),
+    (
     "kairosdb.queue_processor.batch_size",
     "200",
     "200 is Java's Cassandra batch; kairosdb-rs writes one durable batch per submission up to this many points (default 200000): consider dropping the key",
