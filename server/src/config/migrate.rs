@@ -88,6 +88,11 @@ fn non_empty(v: &str) -> bool {
     !v.trim().is_empty()
 }
 
+fn non_empty_list(v: &str) -> bool {
+    let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    !(v.is_empty() || v == "[]")
+}
+
 fn is_true(v: &str) -> bool {
     v.trim().eq_ignore_ascii_case("true")
 }
@@ -97,7 +102,7 @@ const UNSUPPORTED: &[Unsupported] = &[
     ("kairosdb.service.oauth", enabled_service, "the OAuth 1 request filter is not implemented; put an authenticating proxy in front, or use kairosdb.jetty.basic_auth.*"),
     ("kairosdb.service.rollups", enabled_service, "roll-ups (/api/v1/rollups) are not implemented"),
     ("kairosdb.service.filter", enabled_service, "the ingest filter plugin is not implemented"),
-    ("kairosdb.datastore.cassandra.read_clusters", non_empty, "read-only Cassandra clusters are not implemented; queries would miss their data"),
+    ("kairosdb.datastore.cassandra.read_clusters", non_empty_list, "read-only Cassandra clusters are not implemented; queries would miss their data"),
     ("kairosdb.queries.return_query_in_response", is_true, "original_query in query responses is not implemented"),
 ];
 
@@ -296,6 +301,7 @@ mod tests {
             refuse_unsupported("kairosdb.datastore.cassandra.read_clusters_not", "[{}]").is_ok()
         );
         assert!(refuse_unsupported("kairosdb.datastore.cassandra.read_clusters", "[{}]").is_err());
+        assert!(refuse_unsupported("kairosdb.datastore.cassandra.read_clusters", "[ ]").is_ok());
     }
 
     #[test]
