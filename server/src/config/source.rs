@@ -27,7 +27,11 @@ pub fn parse_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
         Some("json") => Format::Json,
         _ => Format::Hocon,
     };
-    parse_text(&text, format).map_err(|reason| ConfigError::File {
+    let parsed = match format {
+        Format::Hocon => parse_hocon(&text, path.parent(), 0),
+        other => parse_text(&text, other),
+    };
+    parsed.map_err(|reason| ConfigError::File {
         path: path.display().to_string(),
         reason,
     })
@@ -37,7 +41,7 @@ pub fn parse_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
 pub fn parse_text(text: &str, format: Format) -> Result<Vec<(String, String)>, String> {
     match format {
         Format::Properties => Ok(parse_properties(text)),
-        Format::Hocon => parse_hocon(text),
+        Format::Hocon => parse_hocon(text, None, 0),
         Format::Json => {
             let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
             let mut out = Vec::new();
@@ -119,7 +123,49 @@ fn bracket_depth(text: &str) -> i32 {
     depth
 }
 
-fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
+/// The file of an `include` line: `"f"`, `file("f")`, either inside `required(...)`.
+fn include_target(spec: &str) -> Result<(String, bool), String> {
+    let inner = |s: &str, name: &str| {
+        s.strip_prefix(name)
+            .and_then(|r| r.trim().strip_prefix('('))
+            .and_then(|r| r.trim().strip_suffix(')'))
+            .map(|r| r.trim().to_string())
+    };
+    let (spec, required) = match inner(spec, "required") {
+        Some(i) => (i, true),
+        None => (spec.to_string(), false),
+    };
+    let spec = inner(&spec, "file").unwrap_or(spec);
+    if !(spec.len() >= 2 && spec.starts_with('"') && spec.ends_with('"')) {
+        return Err(format!(
+            "include {spec}: only include \"file\" and include file(\"file\") are supported"
+        ));
+    }
+    Ok((unquote(&spec), required))
+}
+
+/// Reads an included file, relative to the including one; a missing file is skipped unless
+/// `required(...)`, as in Typesafe Config.
+fn include(spec: &str, base: Option<&Path>, depth: u8) -> Result<Vec<(String, String)>, String> {
+    let (file, required) = include_target(spec)?;
+    let base = base.ok_or_else(|| format!("include {file}: includes need a configuration file"))?;
+    if depth >= 8 {
+        return Err(format!("include {file}: includes nested too deep"));
+    }
+    let path = base.join(&file);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse_hocon(&text, path.parent(), depth + 1)
+            .map_err(|e| format!("in included {}: {e}", path.display())),
+        Err(_) if !required => Ok(Vec::new()),
+        Err(e) => Err(format!("include {}: {e}", path.display())),
+    }
+}
+
+fn parse_hocon(
+    text: &str,
+    base: Option<&Path>,
+    depth: u8,
+) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut pending_list: Option<(String, String)> = None;
@@ -150,6 +196,17 @@ fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
             stack
                 .pop()
                 .ok_or_else(|| format!("line {}: unbalanced '}}'", n + 1))?;
+            continue;
+        }
+        if let Some(spec) = line.strip_prefix("include ") {
+            for (k, v) in
+                include(spec.trim(), base, depth).map_err(|e| format!("line {}: {e}", n + 1))?
+            {
+                out.push(match stack.last() {
+                    None => (k, v),
+                    Some(parent) => (format!("{parent}.{k}"), v),
+                });
+            }
             continue;
         }
         let sep = line
@@ -258,6 +315,30 @@ kairosdb.queries.regex_prefix = "re#x:"
                 ("kairosdb.jetty.address".into(), "1.2.3.4".into())
             ]
         );
+    }
+
+    #[test]
+    fn includes_relative_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("extra.conf"), "jetty.port = 9\n").unwrap();
+        std::fs::write(
+            dir.path().join("kairosdb.conf"),
+            "kairosdb {\n  include file(\"extra.conf\")\n  include \"missing.conf\"\n}\n",
+        )
+        .unwrap();
+        let kv = parse_file(&dir.path().join("kairosdb.conf")).unwrap();
+        assert_eq!(
+            kv,
+            vec![("kairosdb.jetty.port".to_string(), "9".to_string())]
+        );
+        std::fs::write(
+            dir.path().join("bad.conf"),
+            "include required(file(\"missing.conf\"))\n",
+        )
+        .unwrap();
+        let e = parse_file(&dir.path().join("bad.conf")).unwrap_err();
+        assert!(e.to_string().contains("missing.conf"), "{e}");
+        assert!(parse_text("include url(\"http://x\")\n", Format::Hocon).is_err());
     }
 
     #[test]
