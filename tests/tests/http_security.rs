@@ -32,19 +32,19 @@ fn keytool(args: &[&str]) {
     );
 }
 
-/// A keystore of `storetype` with a self-signed localhost certificate; returns (keystore, cert PEM).
+/// A keystore of `storetype` with a self-signed localhost RSA certificate; returns (keystore, cert PEM).
 fn make_keystore(dir: &Path, storetype: &str) -> (PathBuf, PathBuf) {
+    make_keystore_with(dir, storetype, &["-keyalg", "RSA", "-keysize", "2048"])
+}
+
+/// Like [`make_keystore`] with the given key options (`-keyalg ...`).
+fn make_keystore_with(dir: &Path, storetype: &str, key: &[&str]) -> (PathBuf, PathBuf) {
     let ks = dir.join(format!("kairosdb.{}", storetype.to_lowercase()));
     let pem = dir.join("cert.pem");
     let ks_s = ks.to_str().expect("utf-8 path");
-    keytool(&[
-        "-genkeypair",
-        "-alias",
-        "kairosdb",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
+    let mut args = vec!["-genkeypair", "-alias", "kairosdb"];
+    args.extend_from_slice(key);
+    args.extend_from_slice(&[
         "-dname",
         "CN=localhost",
         "-ext",
@@ -60,6 +60,7 @@ fn make_keystore(dir: &Path, storetype: &str) -> (PathBuf, PathBuf) {
         "-keypass",
         STOREPASS,
     ]);
+    keytool(&args);
     keytool(&[
         "-exportcert",
         "-rfc",
@@ -439,4 +440,29 @@ fn pem_certificate_and_ec_key_instead_of_a_keystore() {
         text.contains("kairosdb.jetty.ssl.private_key_path"),
         "{text}"
     );
+}
+
+#[test]
+fn keytool_ec_keystores_work_as_in_java() {
+    // keytool stores EC keys without their public key; both NIST curves Jetty setups use.
+    for curve in ["secp256r1", "secp384r1"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (ks, pem) = make_keystore_with(
+            dir.path(),
+            "PKCS12",
+            &["-keyalg", "EC", "-groupname", curve],
+        );
+        let server = Server::start_with(ServerOptions {
+            env: tls_env(&ks, &[]),
+            ..Default::default()
+        });
+        let r = https_request(
+            https_addr(&server),
+            client_config(&pem, rustls::ALL_VERSIONS),
+            "/api/v1/version",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{curve}: HTTPS request: {e}"));
+        assert_eq!(r.status, 200, "{curve}: {r:?}");
+    }
 }

@@ -64,8 +64,7 @@ pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, TlsError> {
             err(
                 source_key,
                 format!(
-                    "the key of {} is unusable: {e} (keys must be RSA, or EC/Ed25519 stored with their public key, \
-                     which keytool omits for EC: generate the key with keytool -keyalg RSA, or use PEM files)",
+                    "the key of {} is unusable: {e} (supported: RSA, ECDSA P-256/P-384, Ed25519)",
                     source.display()
                 ),
             )
@@ -118,8 +117,26 @@ fn from_keystore(path: &std::path::Path, password: &str) -> Result<Identity, Tls
         .iter()
         .map(|c| CertificateDer::from(c.as_der().to_vec()))
         .collect();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.key().as_der().to_vec()));
-    Ok((certs, key))
+    let key = with_ec_public_key(chain.key().as_der());
+    Ok((certs, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key))))
+}
+
+/// A PKCS8 key as ring reads it: Java's keytool leaves the public key out of EC keys, so a
+/// P-256 or P-384 key is re-encoded with it (derived from the private scalar); others pass as is.
+fn with_ec_public_key(der: &[u8]) -> Vec<u8> {
+    use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+    let p256 = p256::SecretKey::from_pkcs8_der(der)
+        .ok()
+        .and_then(|k| k.to_pkcs8_der().ok());
+    let p384 = || {
+        p384::SecretKey::from_pkcs8_der(der)
+            .ok()
+            .and_then(|k| k.to_pkcs8_der().ok())
+    };
+    match p256.or_else(p384) {
+        Some(doc) => doc.as_bytes().to_vec(),
+        None => der.to_vec(),
+    }
 }
 
 /// A PEM certificate chain and its PEM private key.
