@@ -202,6 +202,24 @@ fn unsupported_and_invalid_keys_fail_the_report_and_start_up() {
 }
 
 #[test]
+fn keys_wrong_together_fail_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conf = dir.path().join("kairosdb.conf");
+    std::fs::write(&conf, "kairosdb.jetty.ssl.port = 8443\n").expect("write");
+    let (code, report, _) = run(&["config", conf.to_str().expect("utf-8")], &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        line(&report, "kairosdb.jetty.ssl.port").starts_with("applied"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the file as a whole:")
+            && report.contains("kairosdb.jetty.ssl.keystore.path"),
+        "{report}"
+    );
+}
+
+#[test]
 fn usage_errors() {
     let (code, _, err) = run(&["config"], &[]);
     assert_eq!(code, 2, "{err}");

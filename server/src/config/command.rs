@@ -81,7 +81,20 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     };
     print!("{}", report::render(&entries, output));
-    if output == Output::Report && !report::acceptable(&entries) {
+    if output != Output::Report {
+        return ExitCode::SUCCESS;
+    }
+    // Keys can be fine one by one and wrong together (an HTTPS port without a keystore).
+    let whole = Options::load(&Sources {
+        file: Some(file),
+        ..Sources::default()
+    });
+    if let Err(e) = &whole {
+        if report::acceptable(&entries) {
+            println!("the file as a whole: {e}");
+        }
+    }
+    if !report::acceptable(&entries) || whole.is_err() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
