@@ -48,10 +48,10 @@ cmd_lint() {
     install_helm
     log "hadolint Dockerfile"
     "$HADOLINT" "$KDB_REPO_ROOT/Dockerfile"
-    log "helm lint --strict (defaults, and with auth, extra config and telnet off)"
+    log "helm lint --strict (defaults, and with auth, TLS, extra config and telnet off)"
     "$HELM" lint --strict "$CHART"
     "$HELM" lint --strict "$CHART" --set basicAuthSecret=kairosdb-auth \
-        --set cassandra.authSecret=cassandra-login --set ingest.telnet=false \
+        --set cassandra.authSecret=cassandra-login --set ingest.telnet=false --set tls.secretName=kairosdb-tls \
         --set-string extraConfig='kairosdb.queries.default_time_zone = "Europe/Berlin"'
     log "helm template matches deploy/kubernetes/kairosdb.yaml (regenerate: $0 render)"
     diff -u "$KDB_REPO_ROOT/deploy/kubernetes/kairosdb.yaml" <(render) ||

@@ -165,6 +165,49 @@ fn chart_renders_an_ingest_and_a_query_role_on_one_cassandra() {
             Value::Object(selector.clone())
         );
     }
+    // HTTPS from a kubernetes.io/tls Secret: the PEM files mounted where the env points.
+    let docs = render(&["--set", "tls.secretName=kairosdb-tls"]);
+    for role in ["ingest", "query"] {
+        let name = format!("kairosdb-{role}");
+        let d = find(&docs, "Deployment", &name);
+        let env = env_of(d);
+        assert!(
+            env.contains(&("KAIROSDB_JETTY_SSL_PORT".into(), "8443".into())),
+            "{env:?}"
+        );
+        let c = container(d);
+        let mount = c["volumeMounts"]
+            .as_array()
+            .expect("mounts")
+            .iter()
+            .find(|m| m["name"] == "tls")
+            .expect("tls mount");
+        let dir = mount["mountPath"].as_str().expect("mount path");
+        for (var, file) in [
+            ("KAIROSDB_JETTY_SSL_CERTIFICATE_PATH", "tls.crt"),
+            ("KAIROSDB_JETTY_SSL_PRIVATE_KEY_PATH", "tls.key"),
+        ] {
+            assert!(
+                env.contains(&(var.into(), format!("{dir}/{file}"))),
+                "{var}: {env:?}"
+            );
+        }
+        let volumes = d["spec"]["template"]["spec"]["volumes"]
+            .as_array()
+            .expect("volumes");
+        assert!(volumes
+            .iter()
+            .any(|v| v["name"] == "tls" && v["secret"]["secretName"] == "kairosdb-tls"));
+        assert!(port_names(d).contains(&"https".to_string()));
+        let svc = find(&docs, "Service", &name);
+        assert!(svc["spec"]["ports"]
+            .as_array()
+            .expect("ports")
+            .iter()
+            .any(|p| p["targetPort"] == "https"));
+        let (code, out) = kairosdb(&["--check-config"], &env);
+        assert_eq!(code, 0, "{out}");
+    }
     // Telnet off: neither the ingest port nor the listener remains.
     let docs = render(&["--set", "ingest.telnet=false"]);
     let d = find(&docs, "Deployment", "kairosdb-ingest");
