@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use keys::{split_address as split_flag_address, KNOWN_KEYS};
-pub use security::{BasicAuth, SecurityOptions, TlsOptions};
+pub use security::{SecurityOptions, TlsOptions};
 pub use source::{parse_file, parse_text, Format};
 
 /// A configuration problem; start-up stops with this message.

@@ -24,24 +24,6 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.jetty.ssl.private_key_path",
 ];
 
-/// The one user allowed in when Basic auth is on (Java's `HashLoginService` with one user).
-#[derive(Clone, PartialEq, Eq)]
-pub struct BasicAuth {
-    /// User name.
-    pub user: String,
-    /// Password, compared as bytes.
-    pub password: String,
-}
-
-impl std::fmt::Debug for BasicAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BasicAuth")
-            .field("user", &self.user)
-            .field("password", &"<hidden>")
-            .finish()
-    }
-}
-
 /// The HTTPS listener, served besides the plain one as Jetty does.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct TlsOptions {
@@ -77,7 +59,7 @@ impl std::fmt::Debug for TlsOptions {
 }
 
 /// Basic auth and HTTPS settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecurityOptions {
     /// Basic auth user name (`kairosdb.jetty.basic_auth.user`).
     pub user: Option<String>,
@@ -85,6 +67,16 @@ pub struct SecurityOptions {
     pub password: Option<String>,
     /// HTTPS settings.
     pub tls: TlsOptions,
+}
+
+impl std::fmt::Debug for SecurityOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityOptions")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("tls", &self.tls)
+            .finish()
+    }
 }
 
 fn bad(key: &str, value: &str, reason: &str) -> ConfigError {
@@ -156,14 +148,6 @@ pub fn apply(
 }
 
 impl SecurityOptions {
-    /// Basic auth, when a user is configured.
-    pub fn basic_auth(&self) -> Option<BasicAuth> {
-        Some(BasicAuth {
-            user: self.user.clone()?,
-            password: self.password.clone().unwrap_or_default(),
-        })
-    }
-
     /// Whether the HTTPS listener runs: a keystore path (as in WebServer.java) or a PEM
     /// certificate is set.
     pub fn tls_enabled(&self) -> bool {
@@ -324,8 +308,10 @@ mod tests {
             ("kairosdb.jetty.basic_auth.password", "pw"),
         ])
         .unwrap();
-        let auth = o.basic_auth().unwrap();
-        assert_eq!((auth.user.as_str(), auth.password.as_str()), ("u", "pw"));
-        assert!(!format!("{auth:?}").contains("pw"));
+        assert_eq!(
+            (o.user.as_deref(), o.password.as_deref()),
+            (Some("u"), Some("pw"))
+        );
+        assert!(!format!("{o:?}").contains("pw"), "{o:?}");
     }
 }
