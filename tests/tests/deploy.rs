@@ -16,9 +16,12 @@ fn repo() -> PathBuf {
 
 /// The helm binary: `$KAIROSDB_HELM`, else the one scripts/deploy-lint.sh installs.
 fn helm() -> PathBuf {
+    let cache = std::env::var_os("KDB_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache"));
     let p = std::env::var_os("KAIROSDB_HELM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".cache/deploy-tools/helm-v3.22.0/helm"));
+        .unwrap_or_else(|| cache.join("deploy-tools/helm-v3.22.0/helm"));
     assert!(
         p.exists(),
         "helm not found at {}: install it with scripts/deploy-lint.sh install (or set KAIROSDB_HELM)",
