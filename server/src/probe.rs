@@ -51,9 +51,17 @@ pub fn status(url: &str) -> Result<u16, String> {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     s.write_all(request.as_bytes())
         .map_err(|e| format!("{addr}: {e}"))?;
-    let mut head = [0u8; 64];
-    let n = s.read(&mut head).map_err(|e| format!("{addr}: {e}"))?;
-    let line = String::from_utf8_lossy(&head[..n]);
+    // The status line, however the bytes arrive (at most 64 of them are needed).
+    let mut head = Vec::with_capacity(64);
+    let mut buf = [0u8; 64];
+    while head.len() < 64 && !head.contains(&b'\n') {
+        let n = s.read(&mut buf).map_err(|e| format!("{addr}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = String::from_utf8_lossy(&head);
     line.split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
