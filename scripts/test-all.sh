@@ -17,6 +17,8 @@ echo "== build the server binary and the plugin libraries used by the end-to-end
 cargo build -p kairosdb-server --bin kairosdb
 cargo build -p mad-aggregator -p modulo-group-by \
     -p plugin-no-entry -p plugin-wrong-version -p plugin-clash -p plugin-faulty
+echo "== deployment files: hadolint, helm lint, rendered manifests (installs both into .cache/ once)"
+./scripts/deploy-lint.sh
 echo "== cargo test"
 cargo test --workspace
 echo "== plugin FFI round trips under valgrind (memory errors and leaks across the boundary)"

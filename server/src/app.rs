@@ -18,6 +18,8 @@ use crate::telnet::TelnetServer;
 pub struct App {
     /// HTTP listener.
     pub http: HttpServer,
+    /// HTTPS listener, when `kairosdb.jetty.ssl.keystore.path` is set.
+    pub https: Option<HttpServer>,
     /// Telnet listener, when enabled.
     pub telnet: Option<TelnetServer>,
     ingest: Arc<IngestCore>,
@@ -39,6 +41,9 @@ pub enum StartError {
         /// Why.
         error: std::io::Error,
     },
+    /// The HTTPS settings are unusable (keystore, protocols, cipher suites).
+    #[error("{0}")]
+    Tls(#[from] crate::http::tls::TlsError),
     /// Built-in processors could not be registered.
     #[error("cannot register aggregators: {0}")]
     Registry(String),
@@ -55,6 +60,10 @@ fn addr(host: &str, port: u16) -> String {
 impl App {
     /// Opens the datastore and starts every role.
     pub async fn start(options: Options) -> Result<App, StartError> {
+        let tls = match options.security.tls_enabled() {
+            true => Some(crate::http::tls::server_config(&options.security.tls)?),
+            false => None,
+        };
         let datastore: DatastoreRef = match options.datastore.kind {
             DatastoreKind::Embedded => {
                 let dir = options.datastore.data_dir.clone();
@@ -92,6 +101,23 @@ impl App {
             Arc::new(registry),
         ));
         let http_addr = addr(&options.http.address, options.http.port);
+        let https = match tls {
+            Some(config) => {
+                let https_addr = addr(
+                    &options.http.address,
+                    options.security.tls.port.unwrap_or(0),
+                );
+                Some(
+                    HttpServer::start_tls(&https_addr, state.clone(), config)
+                        .await
+                        .map_err(|error| StartError::Bind {
+                            addr: https_addr,
+                            error,
+                        })?,
+                )
+            }
+            None => None,
+        };
         let http = HttpServer::start(&http_addr, state)
             .await
             .map_err(|error| StartError::Bind {
@@ -120,6 +146,7 @@ impl App {
         });
         Ok(App {
             http,
+            https,
             telnet,
             ingest,
             datastore,
@@ -135,6 +162,9 @@ impl App {
         self.http.shutdown().await;
         if let Some(r) = self.reporter {
             r.shutdown().await;
+        }
+        if let Some(h) = self.https {
+            h.shutdown().await;
         }
         let ingest = self.ingest.clone();
         let _ = tokio::task::spawn_blocking(move || ingest.shutdown()).await;

@@ -2,9 +2,12 @@
 //! defaults, then the config file, then `KAIROSDB_*` environment variables, then flags.
 //! Errors name the key.
 
-mod hocon;
+pub mod command;
 mod keys;
+pub mod migrate;
 mod ops;
+pub mod report;
+pub mod security;
 mod source;
 
 use std::collections::BTreeMap;
@@ -12,6 +15,7 @@ use std::path::PathBuf;
 
 pub use keys::{split_address as split_flag_address, KNOWN_KEYS};
 pub use ops::OpsOptions;
+pub use security::{SecurityOptions, TlsOptions};
 pub use source::{parse_file, parse_text, Format};
 
 /// A configuration problem; start-up stops with this message.
@@ -296,6 +300,8 @@ pub struct Options {
     pub plugins: PluginOptions,
     /// Query limits, slow-query log, self-reporting, health probe.
     pub ops: OpsOptions,
+    /// Basic auth and HTTPS (`kairosdb.jetty.basic_auth.*`, `kairosdb.jetty.ssl.*`).
+    pub security: SecurityOptions,
     /// Keys found in the file that this server does not use (reported at start-up).
     pub ignored_keys: Vec<String>,
 }
@@ -318,6 +324,7 @@ impl Options {
         if let Some(path) = &sources.file {
             for (key, value) in parse_file(path)? {
                 if !keys::apply(&mut opts, &key, &value, &key)? {
+                    migrate::refuse_unsupported(&key, &value)?;
                     opts.ignored_keys.push(key);
                 }
             }
@@ -326,6 +333,7 @@ impl Options {
         for (key, value) in &sources.flags {
             keys::apply(&mut opts, key, value, key)?;
         }
+        opts.security.validate()?;
         Ok(opts)
     }
 }

@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod listener;
 pub mod metrics;
 pub mod plugins;
+pub mod probe;
 pub mod query;
 pub mod reporter;
 pub mod state;

@@ -8,6 +8,8 @@ use kairosdb::app::App;
 use kairosdb::config::{ConfigError, Options, Sources};
 
 const USAGE: &str = "usage: kairosdb [run] [--config FILE] [--bind HOST:PORT] [--telnet HOST:PORT] [--data-dir DIR] [--role all|ingest|query] [--check-config]
+       kairosdb config [--config] FILE [--print report|env|conf]   (see kairosdb config --help)
+       kairosdb probe [URL]   exit 0 when URL (default http://127.0.0.1:8080/api/v1/health/check) answers 2xx
 
   --config, -p FILE   kairosdb.conf (HOCON) or kairosdb.properties
   --bind HOST:PORT    HTTP listener (default 0.0.0.0:8080; env KAIROSDB_BIND_ADDRESS)
@@ -104,7 +106,14 @@ async fn wait_for_signal() {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1).collect()) {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("config") {
+        return kairosdb::config::command::run(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some("probe") {
+        return kairosdb::probe::run(&argv[1..]);
+    }
+    let args = match parse_args(argv) {
         Ok(Some(a)) => a,
         Ok(None) => {
             println!("{USAGE}");
@@ -149,6 +158,9 @@ fn main() -> ExitCode {
             }
         };
         println!("kairosdb: http listening on {}", app.http.local_addr);
+        if let Some(h) = &app.https {
+            println!("kairosdb: https listening on {}", h.local_addr);
+        }
         if let Some(t) = &app.telnet {
             println!("kairosdb: telnet listening on {}", t.local_addr);
         }

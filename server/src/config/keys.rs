@@ -178,6 +178,11 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
             o.ingest.queue_depth = num(shown, v, "expected a positive number")?
         }
         k if super::ops::handles(k) => return super::ops::apply(o, k, v, shown),
+        k if k.starts_with(super::security::AUTH_ROOT)
+            || k.starts_with(super::security::SSL_ROOT) =>
+        {
+            return super::security::apply(&mut o.security, k, v, shown)
+        }
         k if k.starts_with(cassandra::ROOT) => {
             return cassandra::apply(&mut o.datastore.cassandra, k, v, shown)
         }
@@ -205,7 +210,20 @@ pub fn apply_env(o: &mut Options, env: &BTreeMap<String, String>) -> Result<(), 
             apply(o, key, v, &env_name(key))?;
         }
     }
-    for key in cassandra::KNOWN_KEYS {
+    for key in super::security::KNOWN_KEYS {
+        let name = env_name(key);
+        if let Some(v) = env.get(&name) {
+            apply(o, key, v, &name)?;
+        }
+    }
+    let tables = cassandra::TABLES
+        .iter()
+        .map(|t| format!("table_create_with.{t}"));
+    for key in cassandra::KNOWN_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .chain(tables)
+    {
         let key = format!("{}{key}", cassandra::ROOT);
         let name = env_name(&key);
         if let Some(v) = env.get(&name) {

@@ -21,14 +21,23 @@ pub async fn route(
     peer: SocketAddr,
 ) -> Result<Response<Body>, std::convert::Infallible> {
     let method = req.method().clone();
+    let refused = super::auth::check(
+        &state.options.security,
+        &method,
+        req.uri().path(),
+        req.headers(),
+    );
     let path = req.uri().path().trim_end_matches('/').to_string();
     let started = std::time::Instant::now();
     let wants_gzip =
         accepts_gzip(req.headers()) && (method == Method::GET || method == Method::POST);
     crate::reporter::counters::counters().http_request(req.uri().path());
-    let resp = match dispatch(&state, req, &method, &path, peer).await {
-        Ok(r) => r,
-        Err(e) => e.into_response(),
+    let resp = match refused {
+        Some(r) => r,
+        None => match dispatch(&state, req, &method, &path, peer).await {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        },
     };
     let resp = if wants_gzip {
         gzip_response(resp).await
