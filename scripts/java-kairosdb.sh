@@ -247,7 +247,11 @@ cmd_start() {
             "-Duser.timezone=$JAVA_KAIROSDB_TIME_ZONE" -Djava.net.preferIPv4Stack=true
             # Guice 4.2's cglib defines classes through ClassLoader.defineClass; bigqueue unmaps
             # its pages through sun.nio.ch.DirectBuffer. Both are closed on Java 17 by default.
+            # Hibernate Validator (the query's group-by beans) reads java.util.AbstractList's
+            # modCount by reflection: without java.util open every tag group-by answers 500
+            # "error during validation of [<tag>]" (InaccessibleObjectException in the log).
             --add-opens java.base/java.lang=ALL-UNNAMED
+            --add-opens java.base/java.util=ALL-UNNAMED
             --add-opens java.base/java.nio=ALL-UNNAMED
             --add-exports java.base/sun.nio.ch=ALL-UNNAMED
             "$MARKER"
