@@ -71,5 +71,7 @@ JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TEL
     ./scripts/java-kairosdb.sh start
 eval "$(./scripts/java-kairosdb.sh env)"
 export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
-echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
-cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java
+echo "== Cassandra storage bytes, cross-compatibility with the Java node on one keyspace, and the"
+echo "   differential conformance run (same data, same requests to Java and Rust; prints a summary)"
+cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java \
+    --test differential -- --nocapture
