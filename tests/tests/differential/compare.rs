@@ -148,6 +148,12 @@ pub struct Tally {
     pub expected: Vec<(Case, Response, Response)>,
     /// Unexpected differences.
     pub different: Vec<(Case, Response, Response)>,
+    /// How many answers of Java had each status.
+    pub statuses: std::collections::BTreeMap<u16, usize>,
+    /// Java answers that carried at least one point.
+    pub with_points: usize,
+    /// Ids of cases meant to be valid that Java refused (a corpus mistake, not a difference).
+    pub refused: Vec<String>,
 }
 
 impl Tally {
@@ -161,6 +167,14 @@ impl Tally {
     /// Records the two answers to `case`.
     pub fn record(&mut self, case: Case, j: Response, r: Response) {
         self.compared += 1;
+        *self.statuses.entry(j.status).or_default() += 1;
+        if j.status == 200 && j.body.windows(11).any(|w| w == b"\"values\":[[") {
+            self.with_points += 1;
+        }
+        if j.status >= 400 && !case.id.starts_with("bad-") && case.expected.is_none() {
+            self.refused
+                .push(format!("{} ({})", case.id, clip(&j.text(), 200)));
+        }
         if same(&j, &r) {
             self.identical += 1;
         } else if case.expected.is_some() {
@@ -173,11 +187,13 @@ impl Tally {
     /// The one-line summary printed at the end of the run.
     pub fn summary(&self) -> String {
         format!(
-            "differential: {} compared, {} identical, {} different, {} expected differences",
+            "differential: {} compared, {} identical, {} different, {} expected differences (Java statuses {:?}, {} answers with points)",
             self.compared,
             self.identical,
             self.different.len(),
-            self.expected.len()
+            self.expected.len(),
+            self.statuses,
+            self.with_points
         )
     }
 

@@ -1,6 +1,6 @@
-//! The generated query corpus: every aggregator with its parameters, every sampling unit with
-//! and without each alignment in several time zones, chains, group-bys, tag filters,
-//! exclude_tags, limit, order and relative times.
+//! The generated query corpus, reads and group-bys: raw reads of every window, tag filters,
+//! exclude_tags, limit, order, relative times, and every group-by alone and combined (the
+//! aggregator cases are in `aggs.rs`); helpers to build queries.
 
 use serde_json::{json, Map, Value};
 
@@ -8,46 +8,11 @@ use crate::compare::Case;
 use crate::data::{utc, windows, Dataset, Window, ALL};
 use crate::expected::ALIAS_ECHOED;
 
-/// Time units of sampling, as KairosDB spells them.
-pub const UNITS: [&str; 8] = [
-    "milliseconds",
-    "seconds",
-    "minutes",
-    "hours",
-    "days",
-    "weeks",
-    "months",
-    "years",
-];
-
-/// Time zones with DST (north and south), a half-hour offset, a 30-minute DST shift.
-pub const ZONES: [&str; 5] = [
-    "UTC",
-    "Europe/Berlin",
-    "America/New_York",
-    "Asia/Kolkata",
-    "Australia/Lord_Howe",
-];
-
-/// The range aggregators (sampling, alignment) of KairosDB 1.3.
-pub const RANGE_AGGS: [&str; 11] = [
-    "avg",
-    "count",
-    "dev",
-    "first",
-    "gaps",
-    "last",
-    "least_squares",
-    "max",
-    "min",
-    "sum",
-    "percentile",
-];
-
 /// Extra members of an aggregator object.
-type Options = Vec<(&'static str, Value)>;
+pub type Options = Vec<(&'static str, Value)>;
 
-fn window(label: &str) -> Window {
+/// The window called `label`.
+pub fn window(label: &str) -> Window {
     windows()
         .into_iter()
         .find(|w| w.label == label)
@@ -74,11 +39,13 @@ fn merge(into: &mut Value, extra: Value) {
     }
 }
 
-fn sampling(value: i64, unit: &str) -> Value {
+/// A `{"value","unit"}` sampling object.
+pub fn sampling(value: i64, unit: &str) -> Value {
     json!({"value": value, "unit": unit})
 }
 
-fn range_agg(name: &str, samp: Value, opts: &[(&str, Value)]) -> Value {
+/// A range aggregator object.
+pub fn range_agg(name: &str, samp: Value, opts: &[(&str, Value)]) -> Value {
     let mut a = Map::new();
     a.insert("name".into(), json!(name));
     a.insert("sampling".into(), samp);
@@ -88,14 +55,17 @@ fn range_agg(name: &str, samp: Value, opts: &[(&str, Value)]) -> Value {
     Value::Object(a)
 }
 
-fn span(w: Window) -> (i64, i64) {
+/// A window widened by an hour on both sides.
+pub fn span(w: Window) -> (i64, i64) {
     (w.start - 3_600_000, w.end + 3_600_000)
 }
 
 /// Raw reads: every metric over every window and the whole span, with filters and options.
 pub fn raw(ds: &Dataset) -> Vec<Case> {
     let mut out = Vec::new();
-    for m in ["long", "double", "mixed", "string", "del", "delall"] {
+    for m in [
+        "long", "double", "mixed", "string", "del", "delall", "clash",
+    ] {
         let name = ds.metric(m);
         out.push(Case::query(
             format!("raw/{m}/all"),
@@ -195,6 +165,19 @@ pub fn raw(ds: &Dataset) -> Vec<Case> {
         "multi/metrics",
         &json!({"start_absolute": leap.0, "end_absolute": leap.1, "metrics": [metric(&long, json!({})), metric(&ds.metric("double"), json!({"tags": {"host": ["a"]}})), metric(&ds.metric("missing"), json!({}))]}),
     ));
+    let clash = ds.metric("clash");
+    for a in [
+        json!({"name": "count", "sampling": sampling(1, "hours")}),
+        json!({"name": "sum", "sampling": sampling(1, "hours")}),
+        json!({"name": "first", "sampling": sampling(1, "days")}),
+        json!({"name": "last", "sampling": sampling(1, "days")}),
+        json!({"name": "diff"}),
+    ] {
+        out.push(Case::query(
+            format!("clash/{}", a["name"]),
+            &query(leap, metric(&clash, json!({"aggregators": [a]})), json!({})),
+        ));
+    }
     out.push(Case::query(
         "missing/metric",
         &query(ALL, metric(&ds.metric("missing"), json!({})), json!({})),
@@ -218,303 +201,6 @@ pub fn raw(ds: &Dataset) -> Vec<Case> {
             json!({"time_zone": "Asia/Kolkata"}),
         ),
     ));
-    out
-}
-
-/// Every range aggregator with each option, on long, double and mixed series.
-pub fn range_aggregators(ds: &Dataset) -> Vec<Case> {
-    let mut out = Vec::new();
-    let leap = span(window("leap2024"));
-    let configs: Vec<(&str, Value, Options)> = vec![
-        ("1h", sampling(1, "hours"), vec![]),
-        (
-            "90m-align",
-            sampling(90, "minutes"),
-            vec![("align_sampling", json!(true))],
-        ),
-        (
-            "1d-start",
-            sampling(1, "days"),
-            vec![("align_start_time", json!(true))],
-        ),
-        (
-            "1d-end",
-            sampling(1, "days"),
-            vec![("align_end_time", json!(true))],
-        ),
-        (
-            "2d-noalign",
-            sampling(2, "days"),
-            vec![
-                ("align_sampling", json!(false)),
-                ("align_start_time", json!(false)),
-            ],
-        ),
-        ("5h-trim", sampling(5, "hours"), vec![("trim", json!(true))]),
-    ];
-    for agg in RANGE_AGGS {
-        for m in ["long", "double", "mixed"] {
-            let name = ds.metric(m);
-            for (label, samp, opts) in &configs {
-                let mut opts = opts.clone();
-                if agg == "percentile" {
-                    opts.push(("percentile", json!(0.75)));
-                }
-                let a = range_agg(agg, samp.clone(), &opts);
-                out.push(Case::query(
-                    format!("agg/{agg}/{m}/{label}"),
-                    &query(leap, metric(&name, json!({"aggregators": [a]})), json!({})),
-                ));
-            }
-        }
-    }
-    let double = ds.metric("double");
-    for p in [0.0, 0.01, 0.25, 0.5, 0.9, 0.999, 1.0] {
-        let a = range_agg(
-            "percentile",
-            sampling(6, "hours"),
-            &[("percentile", json!(p))],
-        );
-        out.push(Case::query(
-            format!("agg/percentile/{p}"),
-            &query(
-                leap,
-                metric(&double, json!({"aggregators": [a]})),
-                json!({}),
-            ),
-        ));
-    }
-    // Over the whole span (1960..2024): sparse buckets, negative times.
-    for agg in [
-        "avg",
-        "count",
-        "sum",
-        "min",
-        "max",
-        "first",
-        "last",
-        "dev",
-        "least_squares",
-    ] {
-        let a = range_agg(
-            agg,
-            sampling(1, "years"),
-            &[("align_sampling", json!(true))],
-        );
-        out.push(Case::query(
-            format!("agg/{agg}/all-years"),
-            &query(ALL, metric(&double, json!({"aggregators": [a]})), json!({})),
-        ));
-    }
-    let epoch = span(window("epoch"));
-    for agg in ["sum", "count", "avg", "gaps"] {
-        for align in [false, true] {
-            let a = range_agg(
-                agg,
-                sampling(5, "hours"),
-                &[("align_sampling", json!(align))],
-            );
-            out.push(Case::query(
-                format!("agg/{agg}/epoch/{align}"),
-                &query(
-                    epoch,
-                    metric(&ds.metric("long"), json!({"aggregators": [a]})),
-                    json!({}),
-                ),
-            ));
-        }
-    }
-    out
-}
-
-/// Every sampling unit, with each alignment option, in several time zones.
-pub fn sampling_units(ds: &Dataset) -> Vec<Case> {
-    let mut out = Vec::new();
-    let long = ds.metric("long");
-    let aligns: [(&str, Vec<(&str, Value)>); 5] = [
-        ("none", vec![]),
-        ("sampling", vec![("align_sampling", json!(true))]),
-        ("start", vec![("align_start_time", json!(true))]),
-        ("end", vec![("align_end_time", json!(true))]),
-        (
-            "sampling+start",
-            vec![
-                ("align_sampling", json!(true)),
-                ("align_start_time", json!(true)),
-            ],
-        ),
-    ];
-    let spring = span(window("dst-eu-spring"));
-    let march = (utc(2023, 3, 1, 0, 0), utc(2023, 4, 5, 0, 0) + 12_345);
-    for unit in UNITS {
-        let (value, range) = match unit {
-            "milliseconds" => (3_600_000, spring),
-            "seconds" => (5_400, spring),
-            "minutes" => (45, spring),
-            "hours" => (5, spring),
-            "days" => (1, march),
-            "weeks" => (1, march),
-            "months" => (1, ALL),
-            _ => (1, ALL),
-        };
-        for zone in ZONES {
-            for (label, opts) in &aligns {
-                let a = range_agg("sum", sampling(value, unit), opts);
-                out.push(Case::query(
-                    format!("unit/{unit}/{zone}/{label}"),
-                    &query(
-                        range,
-                        metric(&long, json!({"aggregators": [a]})),
-                        json!({"time_zone": zone}),
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// The aggregators without sampling, each with its parameters.
-pub fn other_aggregators(ds: &Dataset) -> Vec<Case> {
-    let mut aggs: Vec<(String, Value)> = vec![("diff".into(), json!({"name": "diff"}))];
-    for d in [2.0, 0.5, -3.0, 0.001] {
-        aggs.push((format!("div/{d}"), json!({"name": "div", "divisor": d})));
-    }
-    for f in [2.0, -0.5, 0.1, 0.0] {
-        aggs.push((format!("scale/{f}"), json!({"name": "scale", "factor": f})));
-    }
-    for op in ["lte", "lt", "gte", "gt", "equal", "ne"] {
-        for t in [0.0, 10.5, -100.0] {
-            aggs.push((
-                format!("filter/{op}/{t}"),
-                json!({"name": "filter", "filter_op": op, "threshold": t}),
-            ));
-        }
-    }
-    for unit in UNITS {
-        aggs.push((
-            format!("rate/{unit}"),
-            json!({"name": "rate", "unit": unit}),
-        ));
-        aggs.push((
-            format!("rate-sampling/{unit}"),
-            json!({"name": "rate", "sampling": {"value": 1, "unit": unit}}),
-        ));
-        aggs.push((
-            format!("sampler/{unit}"),
-            json!({"name": "sampler", "unit": unit}),
-        ));
-    }
-    for size in [1, 2, 5] {
-        aggs.push((format!("sma/{size}"), json!({"name": "sma", "size": size})));
-    }
-    for t in ["first", "last", "both"] {
-        aggs.push((format!("trim/{t}"), json!({"name": "trim", "trim": t})));
-    }
-    for order in ["ascending", "descending"] {
-        aggs.push((
-            format!("score/{order}"),
-            json!({"name": "score", "order": order, "thresholds": [{"value": 0}, {"value": 100, "boundary": "inferior"}, {"value": -50.5}]}),
-        ));
-    }
-    aggs.push((
-        "save_as".into(),
-        json!({"name": "save_as", "metric_name": ds.metric("saved")}),
-    ));
-    let leap = span(window("leap2024"));
-    let mut out = Vec::new();
-    for (label, a) in aggs {
-        for m in ["long", "double", "mixed"] {
-            out.push(Case::query(
-                format!("agg/{label}/{m}"),
-                &query(
-                    leap,
-                    metric(&ds.metric(m), json!({"aggregators": [a.clone()]})),
-                    json!({}),
-                ),
-            ));
-        }
-    }
-    // Strings through aggregators that accept them, and one that does not.
-    for a in [
-        json!({"name": "count", "sampling": sampling(1, "days")}),
-        json!({"name": "first", "sampling": sampling(1, "days")}),
-        json!({"name": "sum", "sampling": sampling(1, "days")}),
-        json!({"name": "trim", "trim": "both"}),
-    ] {
-        out.push(Case::query(
-            format!("agg/string/{}", a["name"]),
-            &query(
-                leap,
-                metric(&ds.metric("string"), json!({"aggregators": [a]})),
-                json!({}),
-            ),
-        ));
-    }
-    out
-}
-
-/// Chains of two and three aggregators.
-pub fn chains(ds: &Dataset) -> Vec<Case> {
-    let s = |n: &str, v: i64, u: &str| json!({"name": n, "sampling": sampling(v, u)});
-    let chains: Vec<Vec<Value>> = vec![
-        vec![s("sum", 1, "hours"), s("avg", 1, "days")],
-        vec![s("max", 3, "hours"), s("min", 1, "days")],
-        vec![
-            json!({"name": "diff"}),
-            json!({"name": "scale", "factor": 0.5}),
-        ],
-        vec![
-            json!({"name": "rate", "unit": "minutes"}),
-            json!({"name": "filter", "filter_op": "lt", "threshold": 0}),
-        ],
-        vec![s("count", 2, "hours"), json!({"name": "sma", "size": 3})],
-        vec![json!({"name": "div", "divisor": 3}), s("dev", 1, "days")],
-        vec![
-            s("avg", 1, "hours"),
-            json!({"name": "diff"}),
-            json!({"name": "trim", "trim": "both"}),
-        ],
-        vec![
-            s("sum", 1, "hours"),
-            s("sum", 6, "hours"),
-            s("percentile", 1, "days"),
-        ],
-        vec![
-            json!({"name": "filter", "filter_op": "gt", "threshold": 0}),
-            s("least_squares", 6, "hours"),
-            json!({"name": "scale", "factor": 10}),
-        ],
-        vec![s("gaps", 30, "minutes"), s("count", 1, "days")],
-        vec![
-            s("first", 1, "hours"),
-            json!({"name": "sampler", "unit": "hours"}),
-            s("last", 1, "days"),
-        ],
-        vec![
-            json!({"name": "score", "thresholds": [{"value": 0}]}),
-            s("sum", 1, "days"),
-        ],
-    ];
-    let leap = span(window("leap2024"));
-    let mut out = Vec::new();
-    for (i, mut c) in chains.into_iter().enumerate() {
-        for a in c.iter_mut() {
-            if a["name"] == "percentile" {
-                a["percentile"] = json!(0.5);
-            }
-        }
-        for m in ["long", "double"] {
-            out.push(Case::query(
-                format!("chain/{i}/{m}"),
-                &query(
-                    leap,
-                    metric(&ds.metric(m), json!({"aggregators": c})),
-                    json!({}),
-                ),
-            ));
-        }
-    }
     out
 }
 
@@ -578,6 +264,31 @@ pub fn group_bys(ds: &Dataset) -> Vec<Case> {
                 json!({}),
             ),
         ));
+    }
+    // Time group-bys in zones with DST: day and month ranges cross the changes.
+    let long = ds.metric("long");
+    let march = (utc(2023, 3, 1, 0, 0), utc(2023, 4, 5, 0, 0));
+    for zone in [
+        "UTC",
+        "Europe/Berlin",
+        "America/New_York",
+        "Australia/Lord_Howe",
+    ] {
+        for (label, range, unit, count) in
+            [("days", march, "days", 7), ("months", ALL, "months", 12)]
+        {
+            let g = json!([{"name": "time", "range_size": {"value": 1, "unit": unit}, "group_count": count}]);
+            let a =
+                json!([{"name": "count", "sampling": sampling(1, "days"), "align_sampling": true}]);
+            out.push(Case::query(
+                format!("group/time-{label}/{zone}"),
+                &query(
+                    range,
+                    metric(&long, json!({"group_by": g, "aggregators": a})),
+                    json!({"time_zone": zone}),
+                ),
+            ));
+        }
     }
     out
 }

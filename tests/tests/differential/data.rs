@@ -297,6 +297,31 @@ pub fn generate(prefix: &str) -> Dataset {
             points,
         });
     }
+    // A long, a double and a string at the same instants of one series: Java keeps them in
+    // rows of different data types, so all of them are stored.
+    let clash = ds.metric("clash");
+    let base = utc(2024, 2, 28, 12, 0);
+    let tags = t(&[("host", "a")]);
+    for points in [
+        vec![
+            (base, json!(5)),
+            (base + 1, json!(7)),
+            (base + 2, json!(1)),
+            (base + HOUR, json!(2)),
+        ],
+        vec![
+            (base, json!(5.0)),
+            (base + 1, json!(6.5)),
+            (base + HOUR, json!(-2.25)),
+        ],
+        vec![(base, json!("five")), (base + 2, json!("one"))],
+    ] {
+        ds.series.push(Series {
+            metric: clash.clone(),
+            tags: tags.clone(),
+            points,
+        });
+    }
     // Later writes to existing timestamps of the long and double series (last write wins).
     for s in ds
         .series

@@ -143,6 +143,10 @@ pub fn queries(ds: &Dataset) -> Vec<Case> {
             json!({"name": "avg", "sampling": samp(json!("x"), "hours")}),
         ),
         (
+            "percentile-zero",
+            json!({"name": "percentile", "percentile": 0.0, "sampling": samp(json!(1), "hours")}),
+        ),
+        (
             "percentile-missing",
             json!({"name": "percentile", "sampling": samp(json!(1), "hours")}),
         ),

@@ -28,7 +28,8 @@ pub fn metadata(ds: &Dataset) -> Vec<Case> {
         Case::get("meta/tagvalues", "/api/v1/tagvalues").expect(&TAG_ENDPOINTS_KEPT),
         Case::get("meta/features", "/api/v1/features"),
         Case::get("meta/features/aggregators", "/api/v1/features/aggregators"),
-        Case::get("meta/features/groupby", "/api/v1/features/groupby"),
+        Case::get("meta/features/group_by", "/api/v1/features/group_by"),
+        Case::get("bad-meta/features/groupby", "/api/v1/features/groupby"),
     ];
     let tags_path = "/api/v1/datapoints/query/tags";
     for m in ["long", "double", "mixed", "string", "missing"] {
