@@ -111,6 +111,11 @@ pub fn raw(ds: &Dataset) -> Vec<Case> {
         for limit in [0, 1, 5, 100000] {
             for order in [None, Some("asc"), Some("desc")] {
                 let mut extra = json!({"limit": limit});
+                if m == "string" {
+                    // Two string series share instants, and Java orders such ties at random
+                    // (see compare::same): a limit must not cut through one.
+                    extra["tags"] = json!({"host": ["a"]});
+                }
                 if let Some(o) = order {
                     extra["order"] = json!(o);
                 }
