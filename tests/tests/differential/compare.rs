@@ -82,7 +82,7 @@ impl Case {
 /// `values` array a run of points with the same timestamp and the same double value (e.g. two
 /// series' strings at one instant) is compared as a set: sorted by its JSON text on both sides.
 pub fn same(java: &Response, rust: &Response) -> bool {
-    if java.status != rust.status {
+    if java.status != rust.status || headers(java) != headers(rust) {
         return false;
     }
     if java.body == rust.body {
@@ -99,6 +99,24 @@ pub fn same(java: &Response, rust: &Response) -> bool {
         }
         _ => false,
     }
+}
+
+/// The headers a client acts on: the media type of a body (without parameters; Jetty and hyper
+/// spell the charset differently; a 204 has no body to type) and whether the CORS header is
+/// present.
+pub fn headers(r: &Response) -> (String, bool) {
+    let media = r
+        .header("content-type")
+        .filter(|_| r.status != 204)
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    (media, r.header("access-control-allow-origin").is_some())
 }
 
 /// Sorts each run of equal (timestamp, double value) points of every `values` array.
@@ -234,13 +252,15 @@ impl Tally {
                     out.push_str(&format!("    why: {} ({})\n", e.why, e.source));
                 }
                 out.push_str(&format!(
-                    "    java {}: {}\n",
+                    "    java {} {:?}: {}\n",
                     j.status,
+                    headers(j),
                     clip(&j.text(), 700)
                 ));
                 out.push_str(&format!(
-                    "    rust {}: {}\n",
+                    "    rust {} {:?}: {}\n",
                     r.status,
+                    headers(r),
                     clip(&r.text(), 700)
                 ));
             }

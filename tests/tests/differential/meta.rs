@@ -27,6 +27,8 @@ pub fn metadata(ds: &Dataset) -> Vec<Case> {
         Case::get("meta/tagnames", "/api/v1/tagnames").expect(&TAG_ENDPOINTS_KEPT),
         Case::get("meta/tagvalues", "/api/v1/tagvalues").expect(&TAG_ENDPOINTS_KEPT),
         Case::get("meta/features", "/api/v1/features"),
+        Case::get("meta/health/status", "/api/v1/health/status"),
+        Case::get("meta/health/check", "/api/v1/health/check"),
         Case::get("meta/features/aggregators", "/api/v1/features/aggregators"),
         Case::get("meta/features/group_by", "/api/v1/features/group_by"),
         Case::get("bad-meta/features/groupby", "/api/v1/features/groupby"),
