@@ -193,6 +193,29 @@ pub fn sampling_units(ds: &Dataset) -> Vec<Case> {
             }
         }
     }
+    // The autumn changes (a local hour happens twice), with other aggregators.
+    for w in ["dst-eu-fall", "dst-us-fall"] {
+        let range = span(window(w));
+        for (agg, value, unit) in [
+            ("count", 1, "hours"),
+            ("avg", 90, "minutes"),
+            ("max", 1, "days"),
+        ] {
+            for zone in ["Europe/Berlin", "America/New_York"] {
+                for (label, opts) in &aligns {
+                    let a = range_agg(agg, sampling(value, unit), opts);
+                    out.push(Case::query(
+                        format!("unit/{w}/{agg}-{value}-{unit}/{zone}/{label}"),
+                        &query(
+                            range,
+                            metric(&long, json!({"aggregators": [a]})),
+                            json!({"time_zone": zone}),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     out
 }
 
