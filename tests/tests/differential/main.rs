@@ -147,7 +147,6 @@ fn java_and_rust_answer_the_same() {
         eprintln!("differential: refused by Java although meant to be valid: {id}");
     }
     println!("{} ({:?})", tally.summary(), started.elapsed());
-    eprintln!("{}", tally.summary());
     assert!(
         tally.different.is_empty(),
         "{} unexpected differences (listed above)",
