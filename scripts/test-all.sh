@@ -52,6 +52,8 @@ CASSANDRA_HEAP_MAX="${CASSANDRA_HEAP_MAX:-2g}" CASSANDRA_NATIVE_PORT=auto CASSAN
     ./scripts/cassandra.sh start
 eval "$(./scripts/cassandra.sh env)"
 export KAIROSDB_TEST_CASSANDRA="$CASSANDRA_HOST:$CASSANDRA_NATIVE_PORT"
+export KAIROSDB_TEST_CASSANDRA_TLS_CA="$CASSANDRA_TLS_CA"
+export KAIROSDB_TEST_CASSANDRA_PID="$CASSANDRA_PID"
 echo "== the end-to-end suite again, on the Cassandra datastore (a keyspace per server)"
 KAIROSDB_TEST_DATASTORE=cassandra KAIROSDB_TESTS_HUGE_MB=20 cargo test -p kairosdb-tests
 echo "== the 1.2-to-Rust upgrade path: Java KairosDB 1.2.1-1 on a pre-1.3 (LEGACY) keyspace"
@@ -71,7 +73,8 @@ JAVA_KAIROSDB_DATASTORE=cassandra JAVA_KAIROSDB_HTTP_PORT=auto JAVA_KAIROSDB_TEL
     ./scripts/java-kairosdb.sh start
 eval "$(./scripts/java-kairosdb.sh env)"
 export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
-echo "== Cassandra storage bytes, cross-compatibility with the Java node on one keyspace, and the"
-echo "   differential conformance run (same data, same requests to Java and Rust; prints a summary)"
+echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
 cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java \
-    --test differential -- --nocapture
+    --test cassandra_tls --test services --test backpressure
+echo "== differential conformance: same data and same requests to Java and Rust (prints a summary)"
+cargo test -p kairosdb-tests --features java-compat --test differential -- --nocapture

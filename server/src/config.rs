@@ -2,6 +2,7 @@
 //! defaults, then the config file, then `KAIROSDB_*` environment variables, then flags.
 //! Errors name the key.
 
+mod hocon;
 mod keys;
 mod source;
 

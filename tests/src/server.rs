@@ -294,11 +294,18 @@ impl Server {
                 }
             }
         }
+        // The query role serves no telnet.
+        let query_role = self
+            .options
+            .args
+            .windows(2)
+            .any(|w| w[0] == "--role" && w[1] == "query");
         match (http, telnet) {
             (Some(h), Some(t)) => {
                 self.http = h;
                 self.telnet = t;
             }
+            (Some(h), None) if query_role => self.http = h,
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();

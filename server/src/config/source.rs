@@ -1,5 +1,5 @@
-//! Reading configuration files: Java `.properties` and the HOCON subset `kairosdb.conf` uses
-//! (nested blocks, `key = value` / `key: value`, comments, quoted strings, lists).
+//! Reading configuration files: Java `.properties`, JSON, and the HOCON `kairosdb.conf` uses
+//! (read by `hocon.rs`), as flat `(dotted.key, value)` pairs.
 
 use std::path::Path;
 
@@ -37,7 +37,7 @@ pub fn parse_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
 pub fn parse_text(text: &str, format: Format) -> Result<Vec<(String, String)>, String> {
     match format {
         Format::Properties => Ok(parse_properties(text)),
-        Format::Hocon => parse_hocon(text),
+        Format::Hocon => super::hocon::parse(text),
         Format::Json => {
             let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
             let mut out = Vec::new();
@@ -73,96 +73,6 @@ fn parse_properties(text: &str) -> Vec<(String, String)> {
             Some((l[..i].trim().to_string(), l[i + 1..].trim().to_string()))
         })
         .collect()
-}
-
-fn strip_comment(line: &str) -> &str {
-    let mut in_quote = false;
-    let bytes = line.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => in_quote = !in_quote,
-            b'#' if !in_quote => return &line[..i],
-            b'/' if !in_quote && bytes.get(i + 1) == Some(&b'/') => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
-fn unquote(v: &str) -> String {
-    let v = v.trim().trim_end_matches(',').trim();
-    if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
-        v[1..v.len() - 1]
-            .replace("\\\"", "\"")
-            .replace("\\\\", "\\")
-    } else {
-        v.to_string()
-    }
-}
-
-fn parse_hocon(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
-    let mut pending_list: Option<(String, String)> = None;
-    let mut pending_block: Option<String> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line = strip_comment(raw).trim();
-        if let Some((key, mut acc)) = pending_list.take() {
-            acc.push_str(line);
-            if line.contains(']') {
-                out.push((key, acc));
-            } else {
-                pending_list = Some((key, acc));
-            }
-            continue;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(block) = pending_block.take() {
-            if line != "{" {
-                return Err(format!("line {}: expected '{{' after '{block}:'", n + 1));
-            }
-            stack.push(block);
-            continue;
-        }
-        if line == "}" || line == "}," {
-            stack
-                .pop()
-                .ok_or_else(|| format!("line {}: unbalanced '}}'", n + 1))?;
-            continue;
-        }
-        let sep = line
-            .find(['=', ':', '{'])
-            .ok_or_else(|| format!("line {}: expected 'key = value' or 'key {{'", n + 1))?;
-        let key = line[..sep].trim().trim_matches('"');
-        let rest = line[sep..].trim_start_matches(['=', ':']).trim();
-        let full = match stack.last() {
-            None => key.to_string(),
-            Some(parent) => format!("{parent}.{key}"),
-        };
-        if rest.is_empty() {
-            pending_block = Some(full);
-        } else if rest.starts_with('{') {
-            if rest.ends_with('}') && rest.len() > 1 {
-                // Inline object: `a { b = 1 }` is rare in kairosdb.conf; store it raw.
-                out.push((full, rest.to_string()));
-            } else {
-                stack.push(full);
-            }
-        } else if rest.starts_with('[') && !rest.contains(']') {
-            pending_list = Some((full, rest.to_string()));
-        } else {
-            out.push((full, unquote(rest)));
-        }
-    }
-    if !stack.is_empty() {
-        return Err(format!(
-            "unclosed block '{}'",
-            stack.last().map(String::as_str).unwrap_or("")
-        ));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

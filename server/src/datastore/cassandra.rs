@@ -17,7 +17,9 @@
 //!   two-generation approximation of Java's LRU; point batches are cut by count and size,
 //!   not per replica;
 //! - on Cassandra 4.0+ `data_points` is created without `COMPACT STORAGE`;
-//! - not supported yet: `use_ssl`, `read_clusters`, a separate `meta_cluster`, `start_async`.
+//! - `use_ssl` trusts `ssl.ca_file` (PEM) or the system's store, not the JVM's trust store;
+//! - `read_clusters` and a separate `meta_cluster` stop start-up (unsupported; ignoring them
+//!   would hide data); `start_async` is not supported.
 //!
 //! Cost of the 1.2 `/tagnames` and `/tagvalues` calls: every row key of every metric is read.
 
@@ -31,6 +33,7 @@ mod rows;
 mod schema;
 mod session;
 mod tag_index;
+pub mod tls;
 mod write;
 
 use std::collections::HashSet;

@@ -32,6 +32,10 @@ pub const KNOWN_KEYS: &[&str] = &[
     "write_cluster.auth.user_name",
     "write_cluster.auth.password",
     "write_cluster.use_ssl",
+    "write_cluster.ssl.ca_file",
+    "write_cluster.ssl.cert_file",
+    "write_cluster.ssl.key_file",
+    "write_cluster.ssl.hostname_validation",
     "write_cluster.protocol_compression",
     "write_cluster.local_dc_name",
     "write_cluster.row_time_unit",
@@ -70,8 +74,10 @@ pub struct CassandraOptions {
     pub user: Option<String>,
     /// Plain-text auth password.
     pub password: Option<String>,
-    /// `use_ssl`; refused at start-up for now.
+    /// `use_ssl`: connect with TLS.
     pub use_ssl: bool,
+    /// Trusted roots, client certificate and name check for `use_ssl` (ours: `ssl.*`).
+    pub ssl: super::tls::SslOptions,
     /// Protocol compression (Java default LZ4).
     pub compression: Option<Compression>,
     /// Preferred datacenter (`local_dc_name`).
@@ -115,6 +121,7 @@ impl Default for CassandraOptions {
             user: None,
             password: None,
             use_ssl: false,
+            ssl: Default::default(),
             compression: Some(Compression::Lz4),
             local_dc: None,
             row_time_unit: RowTimeUnit::Milliseconds,
@@ -167,6 +174,10 @@ fn boolean(shown: &str, v: &str) -> Result<bool, ConfigError> {
     }
 }
 
+fn path(v: &str) -> Option<std::path::PathBuf> {
+    Some(v.trim()).filter(|s| !s.is_empty()).map(Into::into)
+}
+
 /// Parses a Java `ConsistencyLevel` name.
 pub fn consistency(shown: &str, v: &str) -> Result<Consistency, ConfigError> {
     Ok(match v.to_ascii_uppercase().as_str() {
@@ -197,6 +208,18 @@ pub fn apply(
     let Some(rest) = key.strip_prefix(ROOT) else {
         return Ok(false);
     };
+    let cluster_key = |name: &str| rest == name || rest.starts_with(&format!("{name}."));
+    if cluster_key("read_clusters") || cluster_key("meta_cluster") {
+        if matches!(v.trim(), "" | "[]" | "{}") {
+            return Ok(true);
+        }
+        // Ignoring them would silently hide the data that lives on those clusters.
+        return Err(bad(
+            shown,
+            v,
+            "read_clusters and meta_cluster are not supported by kairosdb-rs yet: every read and all metadata use write_cluster",
+        ));
+    }
     let rest = rest.strip_prefix("write_cluster.").unwrap_or(rest);
     if let Some(table) = rest.strip_prefix("table_create_with.") {
         if !TABLES.contains(&table) {
@@ -241,6 +264,10 @@ pub fn apply(
         "auth.user_name" => o.user = Some(v.to_string()).filter(|s| !s.is_empty()),
         "auth.password" => o.password = Some(v.to_string()).filter(|s| !s.is_empty()),
         "use_ssl" => o.use_ssl = boolean(shown, v)?,
+        "ssl.ca_file" => o.ssl.ca_file = path(v),
+        "ssl.cert_file" => o.ssl.cert_file = path(v),
+        "ssl.key_file" => o.ssl.key_file = path(v),
+        "ssl.hostname_validation" => o.ssl.hostname_validation = boolean(shown, v)?,
         "protocol_compression" => {
             o.compression = match v.to_ascii_uppercase().as_str() {
                 "LZ4" => Some(Compression::Lz4),

@@ -96,12 +96,11 @@ where
 
 /// Opens a session on the contact points, with no keyspace selected yet.
 pub async fn connect(hosts: &[String], o: &CassandraOptions) -> Result<Session, DatastoreError> {
-    if o.use_ssl {
-        return Err(engine(
-            "use_ssl = true is not supported yet by kairosdb-rs; connect without TLS",
-        ));
-    }
     let mut builder = SessionBuilder::new();
+    if o.use_ssl {
+        let tls = super::tls::client_config(&o.ssl).map_err(|e| engine(format!("use_ssl: {e}")))?;
+        builder = builder.tls_context(Some(tls));
+    }
     for h in hosts {
         let (host, port) = contact_point(h).map_err(engine)?;
         builder = if host.contains(':') {

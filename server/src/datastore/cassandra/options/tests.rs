@@ -145,3 +145,41 @@ fn contact_points() {
     assert!(contact_point("h:port").is_err());
     assert!(contact_point("").is_err());
 }
+
+#[test]
+fn ssl_keys_under_the_cluster() {
+    let mut o = CassandraOptions::default();
+    for (k, v) in [
+        ("write_cluster.use_ssl", "true"),
+        ("write_cluster.ssl.ca_file", "/etc/ca.pem"),
+        ("ssl.cert_file", "/etc/c.pem"),
+        ("ssl.key_file", "/etc/k.pem"),
+        ("write_cluster.ssl.hostname_validation", "TRUE"),
+    ] {
+        assert!(set(&mut o, &format!("{ROOT}{k}"), v).unwrap(), "{k}");
+    }
+    assert!(o.use_ssl && o.ssl.hostname_validation);
+    assert_eq!(
+        o.ssl.ca_file.as_deref(),
+        Some(std::path::Path::new("/etc/ca.pem"))
+    );
+    assert_eq!(
+        o.ssl.key_file.as_deref(),
+        Some(std::path::Path::new("/etc/k.pem"))
+    );
+    let e = set(&mut o, &format!("{ROOT}ssl.hostname_validation"), "on");
+    assert!(e.unwrap_err().to_string().contains("hostname_validation"));
+}
+
+#[test]
+fn read_clusters_and_meta_cluster_are_refused_unless_empty() {
+    let mut o = CassandraOptions::default();
+    assert!(set(&mut o, &format!("{ROOT}read_clusters"), "[]").unwrap());
+    // The Java default file parks its example under another name.
+    assert!(!set(&mut o, &format!("{ROOT}read_clusters_not.0.name"), "x").unwrap());
+    for k in ["read_clusters.0.name", "meta_cluster.cql_host_list"] {
+        let key = format!("{ROOT}{k}");
+        let e = set(&mut o, &key, "x").unwrap_err().to_string();
+        assert!(e.contains(&key) && e.contains("not supported"), "{e}");
+    }
+}

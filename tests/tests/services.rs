@@ -1,0 +1,206 @@
+//! Separately scaled services on one real Cassandra (`--features cassandra`): two ingest-role
+//! processes and one query-role process share a keyspace; several clients load both ingest
+//! nodes over HTTP and telnet, one ingest node is stopped with SIGTERM under load, and every
+//! point that was acknowledged must be queryable through the query node.
+#![cfg(feature = "cassandra")]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use kairosdb_tests::http;
+use kairosdb_tests::json::{unique_name, values};
+use kairosdb_tests::telnet::TelnetClient;
+use kairosdb_tests::{Server, ServerOptions};
+use scylla::client::session_builder::SessionBuilder;
+use serde_json::{json, Value};
+
+const T0: i64 = 1_700_000_000_000;
+const PER_BATCH: i64 = 200;
+
+fn contact() -> String {
+    std::env::var("KAIROSDB_TEST_CASSANDRA").unwrap_or_else(|_| {
+        panic!("KAIROSDB_TEST_CASSANDRA is not set: start Cassandra with scripts/cassandra.sh start and export host:port from scripts/cassandra.sh env")
+    })
+}
+
+/// Drops the shared keyspace when the test ends.
+struct Keyspace(String);
+
+impl Drop for Keyspace {
+    fn drop(&mut self) {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            if let Ok(s) = SessionBuilder::new().known_node(contact()).build().await {
+                let cql = format!("DROP KEYSPACE IF EXISTS {}", self.0);
+                let _ = s.query_unpaged(cql, ()).await;
+            }
+        });
+    }
+}
+
+fn node(role: &str, keyspace: &str) -> Server {
+    Server::start_with(ServerOptions {
+        args: vec!["--role".into(), role.into()],
+        env: vec![
+            ("KAIROSDB_DATASTORE".into(), "cassandra".into()),
+            ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact()),
+            ("KAIROSDB_CASSANDRA_KEYSPACE".into(), keyspace.into()),
+        ],
+    })
+}
+
+/// Acknowledged points per series name: timestamp → value.
+type Acked = BTreeMap<String, BTreeMap<i64, i64>>;
+
+/// Posts batches to `addr` until `batches` are sent or `stop` is set; keeps what got a 204.
+fn http_client(addr: SocketAddr, metric: String, batches: i64, stop: Arc<AtomicBool>) -> Acked {
+    let mut acked = Acked::new();
+    for b in 0..batches {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let points: Vec<Value> = (0..PER_BATCH)
+            .map(|i| json!([T0 + b * PER_BATCH + i, b * 1000 + i]))
+            .collect();
+        let body = json!([{"name": metric, "tags": {"client": "http"}, "datapoints": points}]);
+        match http::request(
+            addr,
+            "POST",
+            "/api/v1/datapoints",
+            &[],
+            body.to_string().as_bytes(),
+        ) {
+            Ok(r) if r.status == 204 => {
+                let m = acked.entry(metric.clone()).or_default();
+                for i in 0..PER_BATCH {
+                    m.insert(T0 + b * PER_BATCH + i, b * 1000 + i);
+                }
+            }
+            // 503 under back-pressure, or the node is shutting down / gone: not acknowledged.
+            Ok(r) => assert!(r.status == 503, "unexpected answer {r:?}"),
+            Err(_) => break,
+        }
+    }
+    acked
+}
+
+/// Sends `putm` lines; a `version` answer after each block proves the block was taken.
+fn telnet_client(addr: SocketAddr, metric: String, blocks: i64) -> Acked {
+    let mut acked = Acked::new();
+    let mut t = TelnetClient::connect(addr).expect("telnet connect");
+    for b in 0..blocks {
+        let sent = (0..PER_BATCH).try_for_each(|i| {
+            let ts = T0 + b * PER_BATCH + i;
+            t.send_line(&format!(
+                "putm {metric} {ts} {} client=telnet",
+                b * 1000 + i
+            ))
+        });
+        // A node stopped under load closes the connection: what it had not answered for is
+        // not acknowledged.
+        if sent.and_then(|_| t.version()).is_err() {
+            break;
+        }
+        let m = acked.entry(metric.clone()).or_default();
+        for i in 0..PER_BATCH {
+            m.insert(T0 + b * PER_BATCH + i, b * 1000 + i);
+        }
+    }
+    acked
+}
+
+fn stored(q: &Server, metric: &str) -> BTreeMap<i64, i64> {
+    let body = json!({"start_absolute": 0, "metrics": [{"name": metric}]});
+    let r = q.post_json("/api/v1/datapoints/query", &body);
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    let result = &v["queries"][0]["results"][0];
+    values(result)
+        .into_iter()
+        .map(|(t, v)| (t, v.as_i64().expect("long value")))
+        .collect()
+}
+
+#[test]
+fn two_ingest_nodes_and_a_query_node_share_one_keyspace() {
+    let ks = Keyspace(unique_name("ksvc").replace('.', "_"));
+    let a = node("ingest", &ks.0);
+    let mut b = node("ingest", &ks.0);
+    let q = node("query", &ks.0);
+
+    // Each role answers what it does not serve with a 404, at once.
+    let r = q.post("/api/v1/datapoints", "[]");
+    assert_eq!(r.status, 404, "{r:?}");
+    let r = a.post(
+        "/api/v1/datapoints/query",
+        r#"{"start_absolute":0,"metrics":[{"name":"x"}]}"#,
+    );
+    assert_eq!(r.status, 404, "{r:?}");
+
+    let prefix = unique_name("svc");
+    let stop_b = Arc::new(AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for (i, n) in [&a, &b].into_iter().enumerate() {
+        let (h, t) = (n.http_addr(), n.telnet_addr());
+        let (mh, mt) = (format!("{prefix}.http{i}"), format!("{prefix}.telnet{i}"));
+        // The clients of node b keep going until b is gone.
+        let batches = if i == 0 { 40 } else { 10_000 };
+        let stop = if i == 0 {
+            Arc::new(AtomicBool::new(false))
+        } else {
+            stop_b.clone()
+        };
+        clients.push(thread::spawn(move || http_client(h, mh, batches, stop)));
+        clients.push(thread::spawn(move || telnet_client(t, mt, 20)));
+    }
+    // Stop b with SIGTERM while its HTTP client is still sending.
+    thread::sleep(Duration::from_millis(1500));
+    let status = b.stop().expect("node b was running");
+    stop_b.store(true, Ordering::Relaxed);
+    assert!(
+        status.success(),
+        "SIGTERM should end node b cleanly: {status:?}"
+    );
+
+    let mut acked = Acked::new();
+    for c in clients {
+        acked.extend(c.join().expect("client thread"));
+    }
+    let b_http = format!("{prefix}.http1");
+    assert!(
+        acked.get(&b_http).is_some_and(|m| !m.is_empty()),
+        "node b acknowledged nothing before SIGTERM; the test would prove nothing"
+    );
+    assert!(acked.len() >= 3, "{:?}", acked.keys().collect::<Vec<_>>());
+    for (metric, points) in &acked {
+        let got = stored(&q, metric);
+        let missing: Vec<_> = points
+            .keys()
+            .filter(|t| !got.contains_key(t))
+            .take(5)
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{metric}: {} acknowledged, {} stored; first missing {missing:?}",
+            points.len(),
+            got.len()
+        );
+        for (t, v) in points {
+            assert_eq!(got.get(t), Some(v), "{metric} at {t}");
+        }
+    }
+    // The query node sees the names both ingest nodes wrote.
+    let names = q.metric_names(Some(&prefix));
+    for m in acked.keys() {
+        assert!(names.contains(m), "{m} not in {names:?}");
+    }
+}
