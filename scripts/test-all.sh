@@ -78,3 +78,5 @@ export KAIROSDB_TEST_JAVA_URL="$JAVA_KAIROSDB_URL"
 echo "== Cassandra storage bytes, and cross-compatibility with the Java node on one keyspace"
 cargo test -p kairosdb-tests --features java-compat --test cassandra --test cassandra_java \
     --test cassandra_tls --test services --test cassandra_health --test backpressure
+echo "== differential conformance: same data and same requests to Java and Rust (prints a summary)"
+cargo test -p kairosdb-tests --features java-compat --test differential -- --nocapture

@@ -82,15 +82,18 @@ fn push_processor(out: &mut String, m: &ProcessorMetadata) {
     out.push_str("]}");
 }
 
-/// The processors of a family, sorted by label (stable over the name order, as in Java).
-fn family_metadata(registry: &Registry, family: &str) -> Vec<ProcessorMetadata> {
+/// The processors of a family sorted by name (GenericFeatureProcessorFactory.java), then, for
+/// `/features` only, by label, stable (FeatureProcessingMetadata.java sorts its copy).
+fn family_metadata(registry: &Registry, family: &str, by_label: bool) -> Vec<ProcessorMetadata> {
     let mut list: Vec<ProcessorMetadata> = if family == "group_by" {
         registry.group_bys().map(|f| f.metadata()).collect()
     } else {
         registry.aggregators().map(|f| f.metadata()).collect()
     };
     list.sort_by(|a, b| java_cmp(&a.name, &b.name));
-    list.sort_by(|a, b| java_cmp(&a.label, &b.label));
+    if by_label {
+        list.sort_by(|a, b| java_cmp(&a.label, &b.label));
+    }
     list
 }
 
@@ -118,7 +121,7 @@ pub fn features_json(registry: &Registry) -> String {
         out.push_str(",\"label\":");
         out.push_str(&gson_quote(label));
         out.push_str(",\"properties\":");
-        out.push_str(&processor_array(&family_metadata(registry, name)));
+        out.push_str(&processor_array(&family_metadata(registry, name, true)));
         out.push('}');
     }
     out.push(']');
@@ -126,10 +129,10 @@ pub fn features_json(registry: &Registry) -> String {
 }
 
 /// `GET /api/v1/features/{feature}`: the processor array of `group_by` or `aggregators`
-/// (case-insensitive); `None` for an unknown family (the host answers 404).
+/// (case-insensitive) in name order; `None` for an unknown family (the host answers 404).
 pub fn feature_family_json(registry: &Registry, family: &str) -> Option<String> {
     let (name, _) = FAMILIES
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(family))?;
-    Some(processor_array(&family_metadata(registry, name)))
+    Some(processor_array(&family_metadata(registry, name, false)))
 }

@@ -11,37 +11,44 @@ fn families_and_order() {
     let all = features_json(&reg);
     assert!(all.starts_with("[{\"name\":\"group_by\",\"label\":\"Group By\",\"properties\":[{\"name\":\"bin\",\"label\":\"Bin\""));
     assert!(all.contains("]},{\"name\":\"aggregators\",\"label\":\"Aggregator\",\"properties\":[{\"name\":\"avg\",\"label\":\"AVG\""));
-    let aggs = feature_family_json(&reg, "AGGREGATORS").unwrap();
-    // processors sorted by label (Java string order: upper case first)
-    let order = [
-        "AVG",
-        "Count",
-        "Dev",
-        "Diff",
-        "Div",
-        "Filter",
-        "First",
-        "Gaps",
-        "Last",
-        "Least Squares",
-        "Max",
-        "Min",
-        "Percentile",
-        "Rate",
-        "SCORE",
-        "SMA",
-        "Sampler",
-        "Save As",
-        "Scale",
-        "Sum",
-        "Trim",
+    // /features: processors sorted by label (Java string order: upper case first)
+    // (FeatureProcessingMetadata.java); /features/aggregators: by name
+    // (GenericFeatureProcessorFactory.java).
+    let by_label = [
+        "avg",
+        "count",
+        "dev",
+        "diff",
+        "div",
+        "filter",
+        "first",
+        "gaps",
+        "last",
+        "least_squares",
+        "max",
+        "min",
+        "percentile",
+        "rate",
+        "score",
+        "sma",
+        "sampler",
+        "save_as",
+        "scale",
+        "sum",
+        "trim",
     ];
-    let mut at = 0;
-    for label in order {
-        let needle = format!("\"label\":\"{label}\",\"description\"");
-        let pos = aggs[at..].find(&needle).map(|p| p + at);
-        assert!(pos.is_some(), "{label} missing or out of order");
-        at = pos.unwrap_or(at);
+    let mut by_name = by_label;
+    by_name.sort_unstable();
+    let aggs_all = &all[all.find("{\"name\":\"aggregators\"").unwrap()..];
+    let aggs = feature_family_json(&reg, "AGGREGATORS").unwrap();
+    for (text, order) in [(aggs_all, &by_label), (aggs.as_str(), &by_name)] {
+        let mut at = 0;
+        for name in order.iter() {
+            let needle = format!("{{\"name\":\"{name}\",\"label\"");
+            let pos = text[at..].find(&needle).map(|p| p + at);
+            assert!(pos.is_some(), "{name} missing or out of order in {order:?}");
+            at = pos.unwrap_or(at);
+        }
     }
     assert!(feature_family_json(&reg, "intel").is_none());
     assert!(feature_family_json(&reg, "Group_By")

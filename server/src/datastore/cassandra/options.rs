@@ -210,7 +210,8 @@ pub fn apply(
     };
     let cluster_key = |name: &str| rest == name || rest.starts_with(&format!("{name}."));
     if cluster_key("read_clusters") || cluster_key("meta_cluster") {
-        if matches!(v.trim(), "" | "[]" | "{}") {
+        let bare: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+        if matches!(bare.as_str(), "" | "[]" | "{}") {
             return Ok(true);
         }
         // Ignoring them would silently hide the data that lives on those clusters.
