@@ -43,6 +43,30 @@ pub fn binary_path() -> PathBuf {
     p
 }
 
+/// Runs the binary on loopback listeners and a temporary data directory with `env`, for a
+/// start-up that must fail; returns its exit code and its stdout followed by stderr.
+pub fn failed_start(env: &[(String, String)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(binary_path())
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--telnet",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("run kairosdb");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 /// Extra settings for [`Server::start_with`].
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {

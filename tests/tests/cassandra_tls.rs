@@ -4,10 +4,8 @@
 //! `KAIROSDB_TEST_CASSANDRA_TLS_CA=<ca.pem>`.
 #![cfg(feature = "cassandra")]
 
-use std::process::Command;
-
 use kairosdb_tests::json::{metric, unique_name};
-use kairosdb_tests::server::binary_path;
+use kairosdb_tests::server::failed_start;
 use kairosdb_tests::{Server, ServerOptions};
 use scylla::client::session::Session;
 use scylla::client::session_builder::SessionBuilder;
@@ -122,31 +120,6 @@ fn use_ssl_writes_and_reads_over_tls_connections() {
             .all(|c| c.1.as_deref().is_some_and(|p| p.starts_with("TLSv1."))),
         "{tls:?}"
     );
-}
-
-/// Start-up with `env`: the exit code and standard error of a server that must not start.
-fn failed_start(env: &[(String, String)]) -> (Option<i32>, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(binary_path())
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--telnet",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .expect("run kairosdb");
-    (
-        out.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kairosdb_tests::http::{read_response, Response};
-use kairosdb_tests::server::{binary_path, Server, ServerOptions};
+use kairosdb_tests::server::{failed_start, Server, ServerOptions};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
@@ -317,25 +317,8 @@ fn tls_protocols_and_cipher_suites_are_honoured() {
 }
 
 fn start_fails(env: &[(String, String)]) -> String {
-    let data = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(binary_path())
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--telnet",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(data.path())
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .expect("run kairosdb");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1), "start-up should fail: {text}");
+    let (code, text) = failed_start(env);
+    assert_eq!(code, Some(1), "start-up should fail: {text}");
     text
 }
 
