@@ -53,6 +53,9 @@ pub struct ReadRange {
 pub trait PointReader: Send {
     /// Appends the next batch to `out`; returns false when the row is exhausted.
     fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError>;
+    /// Asks for batches of about `points` (a reader may ignore it); a merge over many rows
+    /// lowers it to bound what all rows buffer together.
+    fn set_batch_hint(&mut self, _points: usize) {}
 }
 
 /// A time-series store.

@@ -7,6 +7,7 @@ mod hash_order;
 mod limits;
 mod merge;
 mod output;
+mod parallel;
 mod pipeline;
 mod spill;
 

@@ -10,7 +10,8 @@ use super::groups::{group_rows, RowGroup};
 use super::hash_order::hash_ordered_tags;
 use super::limits::{MetricStat, Monitor, QueryLimits};
 use super::merge::Merger;
-use super::output::Output;
+use super::output::{Output, ResultOut};
+use super::parallel;
 use super::pipeline::Pipeline;
 use super::spill::SpillSet;
 use crate::datastore::{DatastoreRef, ReadRange, RowKey, TagFilter};
@@ -18,6 +19,8 @@ use crate::http::ApiError;
 
 /// Points pulled from the merge per step.
 const BATCH: usize = 4096;
+/// Points a metric query reads before its groups are worth running on several threads.
+const PARALLEL_POINTS: u64 = 200_000;
 
 /// What the engine needs from the server.
 #[derive(Clone)]
@@ -115,29 +118,22 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
         .map(|g| g.as_ref())
         .collect();
     let mut first = true;
-    for group in group_rows(rows, tag_names.as_deref()) {
-        if others.is_empty() {
-            let tags = group.tags();
-            let readers = open_readers(engine, &group, &range)?;
-            let mut merger = Merger::new(readers, m.order);
-            write_result(
-                m,
-                &group.entries(),
-                &tags,
-                group.group_type,
-                &mut first,
-                out,
-                &mut |buf| {
-                    timed(&monitor)?;
-                    merger
-                        .next_batch(buf, BATCH)
-                        .map_err(|e| AggregateError::msg(e.to_string()))
-                },
-            )?;
+    let groups = group_rows(rows, tag_names.as_deref());
+    if !others.is_empty() {
+        for group in &groups {
+            write_regrouped(engine, m, group, &range, &others, &monitor, &mut first, out)?;
+        }
+    } else {
+        let threads = group_threads(groups.len(), sample_size);
+        let work = |group: &RowGroup, out: &mut dyn ResultOut| {
+            write_group(engine, m, group, &range, &monitor, &mut true, out)
+        };
+        if threads > 1 {
+            parallel::run_groups(&groups, threads, out, &mut first, &work)?;
         } else {
-            write_regrouped(
-                engine, m, &group, &range, &others, &monitor, &mut first, out,
-            )?;
+            for group in &groups {
+                write_group(engine, m, group, &range, &monitor, &mut first, out)?;
+            }
         }
     }
     out.buf().extend_from_slice(b"]}");
@@ -146,6 +142,45 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
         stats.lock().push(stat);
     }
     Ok(())
+}
+
+/// Threads for a metric query's groups: one for small queries, where starting threads
+/// costs more than it saves, else one per core.
+fn group_threads(groups: usize, sample_size: u64) -> usize {
+    if groups < 2 || sample_size < PARALLEL_POINTS {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(groups)
+}
+
+/// Merges one group's rows and writes its result.
+fn write_group(
+    engine: &Engine,
+    m: &MetricQuery,
+    group: &RowGroup,
+    range: &ReadRange,
+    monitor: &Monitor,
+    first: &mut bool,
+    out: &mut dyn ResultOut,
+) -> Result<(), ApiError> {
+    let tags = group.tags();
+    let mut merger = Merger::new(open_readers(engine, group, range)?, m.order);
+    write_result(
+        m,
+        &group.entries(),
+        &tags,
+        group.group_type,
+        first,
+        out,
+        &mut |buf| {
+            timed(monitor)?;
+            merger
+                .next_batch(buf, BATCH)
+                .map_err(|e| AggregateError::msg(e.to_string()))
+        },
+    )
 }
 
 /// The time limit as a read failure, so it surfaces with the monitor's message.
@@ -183,7 +218,7 @@ fn write_regrouped(
     others: &[&dyn GroupBy],
     monitor: &Monitor,
     first: &mut bool,
-    out: &mut Output,
+    out: &mut dyn ResultOut,
 ) -> Result<(), ApiError> {
     let spill_err = |e: std::io::Error| {
         ApiError::Internal(Some(format!(
@@ -258,7 +293,7 @@ fn write_result(
     tags: &[(String, Vec<String>)],
     group_type: Option<&str>,
     first: &mut bool,
-    out: &mut Output,
+    out: &mut dyn ResultOut,
     next: &mut dyn FnMut(&mut Vec<DataPoint>) -> Result<bool, AggregateError>,
 ) -> Result<(), ApiError> {
     let info = GroupInfo {

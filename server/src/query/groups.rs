@@ -64,29 +64,36 @@ pub fn group_rows(rows: Vec<RowKey>, tag_names: Option<&[String]>) -> Vec<RowGro
     }
     // (type, key) → group; collisions of the separator-less key share a group (Java quirk).
     let mut keyed: Vec<(&'static str, String, RowGroup)> = Vec::new();
+    let mut index: std::collections::HashMap<(&'static str, String), usize> =
+        std::collections::HashMap::new();
     for row in rows {
         let t = group_type(&row.data_type);
         let (key, entry) = match tag_names {
             Some(names) => tag_key(&row, names),
             None => (String::new(), None),
         };
-        match keyed.iter_mut().find(|(kt, k, _)| *kt == t && *k == key) {
-            Some((_, _, g)) => {
+        let k = (t, key);
+        match index.get(&k) {
+            Some(&i) => {
+                let g = &mut keyed[i].2;
                 // The entry of the last row with this key wins (a HashMap put per row).
                 if entry.is_some() {
                     g.tag_entry = entry;
                 }
                 g.rows.push(row);
             }
-            None => keyed.push((
-                t,
-                key,
-                RowGroup {
-                    group_type: Some(t),
-                    tag_entry: entry,
-                    rows: vec![row],
-                },
-            )),
+            None => {
+                index.insert(k.clone(), keyed.len());
+                keyed.push((
+                    k.0,
+                    k.1,
+                    RowGroup {
+                        group_type: Some(t),
+                        tag_entry: entry,
+                        rows: vec![row],
+                    },
+                ));
+            }
         }
     }
     keyed.sort_by(|a, b| {

@@ -30,6 +30,23 @@ pub struct Output {
 #[derive(Debug)]
 pub struct Disconnected;
 
+/// Where one result is written: a buffer to append to, flushed between points.
+pub trait ResultOut {
+    /// The buffer to append to.
+    fn buf(&mut self) -> &mut Vec<u8>;
+    /// Passes on what is buffered if it is large enough; call between points.
+    fn maybe_flush(&mut self) -> Result<(), Disconnected>;
+}
+
+impl ResultOut for Output {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        Output::buf(self)
+    }
+    fn maybe_flush(&mut self) -> Result<(), Disconnected> {
+        Output::maybe_flush(self)
+    }
+}
+
 impl Output {
     /// A new output and the receiver of its start.
     pub fn new() -> (Output, oneshot::Receiver<OutputStart>) {

@@ -3,13 +3,12 @@
 
 use std::collections::VecDeque;
 
-use plugin_api::{DataPoint, Order};
+use plugin_api::{DataPoint, Order, Value};
 
 use super::block::{self, Cell, NEVER};
 use crate::datastore::{DatastoreError, PointReader, ReadRange};
 
-/// Points per batch handed to the query engine: about two blocks, so a merge over many rows
-/// holds little per row.
+/// Points per batch handed to the query engine unless the engine asks for fewer.
 const BATCH: usize = 512;
 
 fn corrupt(e: block::BlockError) -> DatastoreError {
@@ -28,10 +27,11 @@ pub struct RowReader {
     now_ms: i64,
     /// Buffered points in range, in read order.
     buffered: VecDeque<Cell>,
-    /// Points in range of the current block, in read order.
-    pending: VecDeque<Cell>,
-    scratch: Vec<Cell>,
+    /// The current block's points in range, in read order, from `pos` on.
+    pending: Vec<Cell>,
+    pos: usize,
     emitted: u64,
+    batch: usize,
 }
 
 impl RowReader {
@@ -48,9 +48,10 @@ impl RowReader {
             },
             now_ms: 0,
             buffered: VecDeque::new(),
-            pending: VecDeque::new(),
-            scratch: Vec::new(),
+            pending: Vec::new(),
+            pos: 0,
             emitted: 0,
+            batch: BATCH,
         }
     }
 
@@ -71,14 +72,17 @@ impl RowReader {
             range,
             now_ms,
             buffered: buffered.into(),
-            pending: VecDeque::new(),
-            scratch: Vec::new(),
+            pending: Vec::new(),
+            pos: 0,
             emitted: 0,
+            batch: BATCH,
         }
     }
 
     /// Decodes the next block into `pending`; false when no block is left.
     fn fill(&mut self) -> Result<bool, DatastoreError> {
+        self.pending.clear();
+        self.pos = 0;
         let Some(iter) = self.iter.as_mut() else {
             return Ok(false);
         };
@@ -93,45 +97,71 @@ impl RowReader {
         let value = guard
             .value()
             .map_err(|e| DatastoreError::Engine(e.to_string()))?;
-        self.scratch.clear();
-        block::decode(&self.data_type, &value, &mut self.scratch).map_err(corrupt)?;
+        block::decode(&self.data_type, &value, &mut self.pending).map_err(corrupt)?;
+        // Blocks are sorted: the points in range are one slice.
         let (start, end) = (self.range.start, self.range.end);
-        let in_range = self
-            .scratch
-            .drain(..)
-            .filter(|c| c.ts >= start && c.ts <= end);
+        let hi = self.pending.partition_point(|c| c.ts <= end);
+        self.pending.truncate(hi);
+        let lo = self.pending.partition_point(|c| c.ts < start);
         match self.range.order {
-            Order::Asc => self.pending.extend(in_range),
+            Order::Asc => self.pos = lo,
             Order::Desc => {
-                let mut v: Vec<Cell> = in_range.collect();
-                v.reverse();
-                self.pending.extend(v);
+                self.pending.drain(..lo);
+                self.pending.reverse();
             }
         }
         Ok(true)
     }
 
+    /// Moves the pending point at `pos` out.
+    fn take_pending(&mut self) -> Cell {
+        let c = std::mem::replace(
+            &mut self.pending[self.pos],
+            Cell {
+                ts: 0,
+                value: Value::Null,
+                expiry: 0,
+            },
+        );
+        self.pos += 1;
+        c
+    }
+
     /// The next point in read order, expired or not.
     fn next_cell(&mut self) -> Result<Option<Cell>, DatastoreError> {
-        while self.pending.is_empty() && self.fill()? {}
+        while self.pos == self.pending.len() && self.fill()? {}
         let before = |a: i64, b: i64, order: Order| match order {
             Order::Asc => a < b,
             Order::Desc => a > b,
         };
-        Ok(match (self.pending.front(), self.buffered.front()) {
-            (Some(p), Some(b)) if before(p.ts, b.ts, self.range.order) => self.pending.pop_front(),
+        Ok(match (self.pending.get(self.pos), self.buffered.front()) {
+            (Some(p), Some(b)) if before(p.ts, b.ts, self.range.order) => Some(self.take_pending()),
             (Some(p), Some(b)) if p.ts == b.ts => {
-                self.pending.pop_front();
+                self.pos += 1;
                 self.buffered.pop_front()
             }
             (_, Some(_)) => self.buffered.pop_front(),
-            (Some(_), None) => self.pending.pop_front(),
+            (Some(_), None) => Some(self.take_pending()),
             (None, None) => None,
         })
+    }
+
+    /// Pending points before the next buffered one: they need no comparison each.
+    fn clear_run(&self) -> usize {
+        let rest = &self.pending[self.pos..];
+        match (self.buffered.front(), self.range.order) {
+            (None, _) => rest.len(),
+            (Some(b), Order::Asc) => rest.partition_point(|c| c.ts < b.ts),
+            (Some(b), Order::Desc) => rest.partition_point(|c| c.ts > b.ts),
+        }
     }
 }
 
 impl PointReader for RowReader {
+    fn set_batch_hint(&mut self, points: usize) {
+        self.batch = points.clamp(1, BATCH);
+    }
+
     fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
         let limit = if self.range.limit == 0 {
             u64::MAX
@@ -139,7 +169,29 @@ impl PointReader for RowReader {
             self.range.limit
         };
         let mut added = 0;
-        while added < BATCH && self.emitted < limit {
+        while added < self.batch && self.emitted < limit {
+            if self.pos == self.pending.len() && self.iter.is_some() {
+                self.fill()?;
+                continue;
+            }
+            let run = self.clear_run();
+            if run > 0 {
+                for _ in 0..run {
+                    let c = self.take_pending();
+                    if live(&c, self.now_ms) {
+                        out.push(DataPoint {
+                            timestamp: c.ts,
+                            value: c.value,
+                        });
+                        added += 1;
+                        self.emitted += 1;
+                        if added == self.batch || self.emitted >= limit {
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
             let Some(c) = self.next_cell()? else {
                 self.iter = None;
                 return Ok(added > 0);
@@ -157,6 +209,7 @@ impl PointReader for RowReader {
             self.iter = None;
             self.buffered.clear();
             self.pending.clear();
+            self.pos = 0;
         }
         Ok(added > 0)
     }
