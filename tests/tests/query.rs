@@ -533,3 +533,64 @@ fn lenient_query_json_is_accepted() {
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(values(&results(&r.json(), 0)[0]).len(), 2);
 }
+
+/// A query big enough for the engine to run its groups on several threads (over 200,000
+/// points) answers exactly what each group answers when queried alone (one group, one thread),
+/// raw and aggregated, in both orders; equal timestamps across series included.
+#[test]
+fn large_grouped_query_matches_its_groups_queried_alone() {
+    let s = Server::start();
+    let name = "q.parallel";
+    let (dcs, per_dc, points) = (4usize, 8usize, 8_000i64);
+    for d in 0..dcs {
+        for h in 0..per_dc {
+            let series = (d * per_dc + h) as i64;
+            for chunk in (0..points).collect::<Vec<_>>().chunks(4_000) {
+                let dps: Vec<Value> = chunk
+                    .iter()
+                    .map(|i| {
+                        // Longs and doubles, with values repeating across series.
+                        let v = (i * 7 + series) % 13;
+                        if series % 3 == 0 {
+                            json!([T0 + i * 1000, v as f64 + 0.5])
+                        } else {
+                            json!([T0 + i * 1000, v])
+                        }
+                    })
+                    .collect();
+                s.ingest(&json!([{"name": name,
+                    "tags": {"dc": format!("dc{d}"), "host": format!("h{series}")},
+                    "datapoints": dps}]));
+            }
+        }
+    }
+    let end = T0 + points * 1000;
+    let total = dcs * per_dc * points as usize;
+    let shapes = [
+        json!({"group_by": [{"name": "tag", "tags": ["dc"]}], "order": "desc"}),
+        json!({"group_by": [{"name": "tag", "tags": ["dc"]}],
+               "aggregators": [{"name": "avg", "sampling": {"value": 1, "unit": "minutes"}}]}),
+        json!({"group_by": [{"name": "tag", "tags": ["dc"]}],
+               "aggregators": [{"name": "first", "sampling": {"value": 7, "unit": "seconds"}}]}),
+    ];
+    for shape in shapes {
+        let mut m = shape.clone();
+        m["name"] = json!(name);
+        let all = s.query(&json!({"start_absolute": T0, "end_absolute": end, "metrics": [m]}));
+        assert_eq!(all["queries"][0]["sample_size"], json!(total), "{shape}");
+        let groups = results(&all, 0);
+        assert_eq!(groups.len(), dcs, "{shape}");
+        for (d, group) in groups.iter().enumerate() {
+            let mut one = m.clone();
+            one["tags"] = json!({"dc": [format!("dc{d}")]});
+            let alone =
+                s.query(&json!({"start_absolute": T0, "end_absolute": end, "metrics": [one]}));
+            let alone = results(&alone, 0);
+            assert_eq!(alone.len(), 1);
+            assert!(
+                *group == alone[0],
+                "{shape}: group dc{d} differs from the same group queried alone"
+            );
+        }
+    }
+}

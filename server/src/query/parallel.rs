@@ -107,3 +107,113 @@ fn write_in_order(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer that keeps everything and counts its flushes.
+    #[derive(Default)]
+    struct Collect {
+        buf: Vec<u8>,
+        flushes: usize,
+    }
+
+    impl ResultOut for Collect {
+        fn buf(&mut self) -> &mut Vec<u8> {
+            &mut self.buf
+        }
+        fn maybe_flush(&mut self) -> Result<(), Disconnected> {
+            self.flushes += 1;
+            Ok(())
+        }
+    }
+
+    /// Group `g` writes `g` repeated to about `g * 40` KB, flushing between pieces.
+    fn work(g: &usize, out: &mut dyn ResultOut) -> Result<(), ApiError> {
+        for _ in 0..*g * 40 {
+            out.buf().extend_from_slice(&[b'a' + (*g % 26) as u8; 1024]);
+            out.maybe_flush()
+                .map_err(|_| ApiError::Internal(Some("gone".into())))?;
+        }
+        Ok(())
+    }
+
+    fn expected(groups: &[usize], first: bool) -> Vec<u8> {
+        let mut e = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            if i > 0 || !first {
+                e.push(b',');
+            }
+            for _ in 0..g * 40 {
+                e.extend_from_slice(&[b'a' + (g % 26) as u8; 1024]);
+            }
+        }
+        e
+    }
+
+    #[test]
+    fn results_arrive_in_group_order_whatever_finishes_first() {
+        // Large early groups and small late ones: late groups finish first and must wait.
+        let groups: Vec<usize> = vec![9, 1, 7, 0, 3, 12, 2, 5, 1, 1];
+        for threads in [1, 2, 3, 8] {
+            let mut out = Collect::default();
+            let mut first = true;
+            run_groups(&groups, threads, &mut out, &mut first, &work).unwrap();
+            assert_eq!(out.buf, expected(&groups, true), "{threads} threads");
+            assert!(!first);
+            assert!(out.flushes > 0);
+        }
+        // A result before these gets a comma first.
+        let mut out = Collect::default();
+        let mut first = false;
+        run_groups(&groups, 2, &mut out, &mut first, &work).unwrap();
+        assert_eq!(out.buf, expected(&groups, false));
+    }
+
+    #[test]
+    fn a_failing_group_fails_the_query_without_hanging_the_others() {
+        let groups: Vec<usize> = (0..40).collect();
+        let failing = |g: &usize, out: &mut dyn ResultOut| {
+            if *g == 3 {
+                return Err(ApiError::Internal(Some("group 3 failed".into())));
+            }
+            work(g, out)
+        };
+        let mut out = Collect::default();
+        let err = run_groups(&groups, 3, &mut out, &mut true, &failing).unwrap_err();
+        assert!(format!("{err:?}").contains("group 3 failed"), "{err:?}");
+        // Groups 0..3 were written before the failure was seen (then group 3's comma).
+        let mut before = expected(&groups[..3], true);
+        before.push(b',');
+        assert_eq!(out.buf, before);
+    }
+
+    #[test]
+    fn a_writer_that_fails_stops_the_threads() {
+        /// A client that goes away at its third flush.
+        #[derive(Default)]
+        struct Leaves(Vec<u8>, usize);
+        impl ResultOut for Leaves {
+            fn buf(&mut self) -> &mut Vec<u8> {
+                &mut self.0
+            }
+            fn maybe_flush(&mut self) -> Result<(), Disconnected> {
+                self.1 += 1;
+                if self.1 >= 3 {
+                    return Err(Disconnected);
+                }
+                Ok(())
+            }
+        }
+        // Every group is bigger than its channel holds: the threads block unless stopped.
+        let groups: Vec<usize> = (20..40).collect();
+        let mut out = Leaves::default();
+        let err = run_groups(&groups, 2, &mut out, &mut true, &work).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("client disconnected"),
+            "{err:?}"
+        );
+        assert_eq!(out.1, 3);
+    }
+}
