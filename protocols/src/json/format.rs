@@ -113,7 +113,45 @@ pub fn java_number_text(v: f64) -> String {
 
 /// org.json `numberToString` of a double (`1.0` → `1`, `1.0E7` kept); pass finite values.
 pub fn push_number(out: &mut Vec<u8>, v: f64) {
+    // Where Java prints plain decimals, `ryu` prints the same shortest digits the same way
+    // but for a trailing `.0`, which org.json trims: no allocation on the common path.
+    let a = v.abs();
+    if (1e-3..1e7).contains(&a) {
+        // Gauges rounded to at most four decimals: when `n / 10^4` (n < 10^11, so at most 15
+        // significant digits) rounds to exactly `v`, those digits are the shortest ones.
+        let n = (a * 1e4).round();
+        if n / 1e4 == a {
+            let n = n as u64;
+            if v < 0.0 {
+                out.push(b'-');
+            }
+            let mut ibuf = itoa::Buffer::new();
+            out.extend_from_slice(ibuf.format(n / 10_000).as_bytes());
+            let mut frac = n % 10_000;
+            if frac != 0 {
+                let mut width = 4;
+                while frac % 10 == 0 {
+                    frac /= 10;
+                    width -= 1;
+                }
+                out.push(b'.');
+                let digits = ibuf.format(frac).as_bytes();
+                out.extend(std::iter::repeat_n(b'0', width - digits.len()));
+                out.extend_from_slice(digits);
+            }
+            return;
+        }
+        let mut buf = ryu::Buffer::new();
+        let text = buf.format_finite(v).as_bytes();
+        out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+        return;
+    }
     out.extend_from_slice(java_number_text(v).as_bytes());
+}
+
+/// A Java `long` in decimal.
+pub fn push_long(out: &mut Vec<u8>, v: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// `\uXXXX` with lowercase hex, as org.json and Gson write it.
@@ -231,10 +269,10 @@ pub fn push_point(out: &mut Vec<u8>, p: &DataPoint) -> Result<(), String> {
         }
     }
     out.push(b'[');
-    out.extend_from_slice(p.timestamp.to_string().as_bytes());
+    push_long(out, p.timestamp);
     out.push(b',');
     match &p.value {
-        Value::Long(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        Value::Long(v) => push_long(out, *v),
         Value::Double(v) => push_number(out, *v),
         Value::Text(s) => push_quoted(out, s),
         Value::Null => out.extend_from_slice(b"null"),

@@ -159,3 +159,59 @@ fn errors_body_is_jackson_compact() {
         br#"{"errors":["a \"b\"",null,"c\td"]}"#.to_vec()
     );
 }
+
+/// The allocation-free path of `push_number` writes what the general one writes.
+#[test]
+fn push_number_fast_path_matches_the_general_text() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut values = vec![
+        1e-3,
+        0.001,
+        0.0010000000000000002,
+        9_999_999.999_999_998,
+        1e7 - 1.0,
+        1e7,
+        0.5,
+        100.0,
+        123_456.0,
+        -0.25,
+        -42.0,
+        3.14,
+        0.1 + 0.2,
+        0.0105,
+        1.0001,
+        -0.001,
+        9_999_999.9999,
+        0.30000000000000004,
+    ];
+    for _ in 0..200_000 {
+        let r = next();
+        // Random doubles spread over the plain-decimal range and its edges...
+        let mag = 10f64.powi((r % 12) as i32 - 4);
+        values.push((next() as f64 / u64::MAX as f64) * mag * if r & 1 == 0 { 1.0 } else { -1.0 });
+        // ...and gauge-like decimals with up to five digits.
+        values.push((next() % 10_000_000) as f64 / 100.0);
+        values.push((next() % 100_000_000_000) as f64 / 10_000.0 * if r & 2 == 0 { 1.0 } else { -1.0 });
+        values.push((next() % 1_000_000_000) as f64 / 100_000.0);
+    }
+    for v in values {
+        let mut out = Vec::new();
+        push_number(&mut out, v);
+        assert_eq!(String::from_utf8(out).unwrap(), java_number_text(v), "{v:e}");
+    }
+}
+
+#[test]
+fn push_long_writes_decimal() {
+    for v in [0, 1, -1, 1_700_000_000_000, i64::MIN, i64::MAX] {
+        let mut out = Vec::new();
+        push_long(&mut out, v);
+        assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+    }
+}
