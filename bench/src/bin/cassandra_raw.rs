@@ -1,16 +1,22 @@
 //! What Cassandra itself accepts: the rows one kairosdb-rs ingest run writes (the `data_points`
-//! columns, plus one `row_keys` row per series; the few time-index and name rows are left out),
+//! columns of the same series, tags, timestamps and value types as `ingest`, plus one `row_keys`
+//! row per series and row; the few time-index and name rows are left out),
 //! written straight through the scylla driver with prepared statements in UNLOGGED batches,
 //! no HTTP, no parsing, no caches to consult. Issue 8 compares the server's Cassandra ingest
 //! rate against this figure (target: at least 80 %).
 //!
 //! `cassandra_raw --contact 127.0.0.1:9042 [--series 10000] [--metrics 10] [--points 2000000]
-//! [--batch 200] [--concurrency 32]`: creates a scratch keyspace with the Java schema, writes,
-//! prints `points/s`, and drops the keyspace.
+//! [--duration SECS] [--batch 200] [--concurrency 32]`: creates a scratch keyspace with the Java
+//! schema, writes until the points or the seconds run out (`--order arrival`, the default: in the
+//! order `ingest` sends them, so each batch spans `--batch` series; `--order partition`: each batch
+//! holds consecutive points of one series, one partition, Cassandra's best case), prints `points/s` (and a
+//! `result: cassandra_raw points=N secs=S rate=R` line for scripts), and drops the keyspace.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use kairosdb_bench::{now_ms, run_id, SeriesSet};
 
 use kairosdb::datastore::cassandra::cql;
 use kairosdb::datastore::column_name::RowSpec;
@@ -27,8 +33,11 @@ struct Args {
     series: u64,
     metrics: u64,
     points: u64,
+    duration: Duration,
     batch: usize,
     concurrency: usize,
+    /// Batches of consecutive points of one series (one partition) instead of arrival order.
+    by_partition: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -37,8 +46,10 @@ fn args() -> Result<Args, String> {
         series: 10_000,
         metrics: 10,
         points: 2_000_000,
+        duration: Duration::from_secs(3600),
         batch: 200,
         concurrency: 32,
+        by_partition: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -49,10 +60,18 @@ fn args() -> Result<Args, String> {
             "--series" => a.series = num(val()?)?,
             "--metrics" => a.metrics = num(val()?)?,
             "--points" => a.points = num(val()?)?,
+            "--duration" => a.duration = Duration::from_secs(num(val()?)?),
             "--batch" => a.batch = num(val()?)? as usize,
             "--concurrency" => a.concurrency = num(val()?)? as usize,
+            "--order" => {
+                a.by_partition = match val()?.as_str() {
+                    "arrival" => false,
+                    "partition" => true,
+                    other => return Err(format!("--order: arrival or partition, not {other:?}")),
+                }
+            }
             "--help" | "-h" => {
-                println!("cassandra_raw --contact HOST:PORT [--series N] [--metrics N] [--points N] [--batch N] [--concurrency N]");
+                println!("cassandra_raw --contact HOST:PORT [--series N] [--metrics N] [--points N] [--duration SECS] [--batch N] [--concurrency N] [--order arrival|partition]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown option {other}")),
@@ -71,35 +90,66 @@ struct Point {
     value: Vec<u8>,
 }
 
-const T0: i64 = 1_700_000_000_000;
-
-fn series_of(a: &Args, s: u64) -> (String, Vec<(String, String)>, bool) {
-    let metric = s % a.metrics;
-    let tags = vec![
-        ("host".to_string(), format!("host{s}")),
-        ("dc".to_string(), format!("dc{}", s % 4)),
-    ];
-    (format!("bench.raw.m{metric}"), tags, metric % 2 == 0)
+/// The series and timestamps of one run, as `ingest` makes them: slot `i` is series `i % series`,
+/// timestamp `base + (i / series) * 1000` ms; even metrics carry longs, odd ones doubles.
+struct Layout {
+    set: SeriesSet,
+    base: i64,
+    /// `--order partition`: the points of slot block `b` (of `batch` slots) all belong to one series.
+    block: Option<u64>,
 }
 
-fn point(a: &Args, spec: &RowSpec, i: u64) -> Point {
-    let s = i % a.series;
-    let n = i / a.series;
-    let (metric, tags, long) = series_of(a, s);
-    let ts = T0 + n as i64 * 10_000;
-    let row_time = spec.row_time(ts);
-    let data_type = if long { LONG_TYPE } else { DOUBLE_TYPE };
-    let key = RowKey::new(&metric, row_time, data_type, &tags).encode();
-    let mut value = Vec::with_capacity(8);
-    if long {
-        pack_long(n as i64, &mut value);
-    } else {
-        value.extend_from_slice(&(n as f64 * 0.5).to_bits().to_be_bytes());
+impl Layout {
+    fn new(a: &Args) -> Layout {
+        let set = SeriesSet::new(&format!("bench.{}", run_id()), a.series, a.metrics);
+        let per_series = a.points.div_ceil(set.count()) as i64;
+        let base = (now_ms() - per_series * 1000 - 60_000) / 1000 * 1000;
+        Layout {
+            set,
+            base,
+            block: a.by_partition.then_some(a.batch as u64),
+        }
     }
-    Point {
-        key,
-        column: spec.column_name(row_time, ts).to_vec(),
-        value,
+
+    /// Metric name, tags and whether series `s` carries longs.
+    fn series(&self, s: u64) -> (String, Vec<(String, String)>, bool) {
+        let m = self.set.metric_index(s);
+        let tags = self
+            .set
+            .tags(s)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        (self.set.metric_name(m), tags, m % 2 == 0)
+    }
+
+    fn point(&self, spec: &RowSpec, i: u64) -> Point {
+        let (s, n) = match self.block {
+            None => (i % self.set.count(), i / self.set.count()),
+            // Block b goes to series b % count, points (b / count) * block .. + block of it.
+            Some(block) => {
+                let b = i / block;
+                let s = b % self.set.count();
+                (s, (b / self.set.count()) * block + i % block)
+            }
+        };
+        let (metric, tags, long) = self.series(s);
+        let ts = self.base + n as i64 * 1000;
+        let row_time = spec.row_time(ts);
+        let data_type = if long { LONG_TYPE } else { DOUBLE_TYPE };
+        let key = RowKey::new(&metric, row_time, data_type, &tags).encode();
+        let mut value = Vec::with_capacity(8);
+        if long {
+            pack_long(((i * 7919) % 100_000) as i64, &mut value);
+        } else {
+            let v = ((i * 31) % 1000) as f64 + (i % 10) as f64 / 10.0;
+            value.extend_from_slice(&v.to_bits().to_be_bytes());
+        }
+        Point {
+            key,
+            column: spec.column_name(row_time, ts).to_vec(),
+            value,
+        }
     }
 }
 
@@ -129,20 +179,24 @@ async fn run(a: Args) -> Result<(), String> {
     }
     let result = write(&a, session.clone()).await;
     exec(&session, &format!("DROP KEYSPACE {ks}")).await?;
-    let (secs, rows) = result?;
+    let (secs, rows, points) = result?;
     println!(
-        "cassandra_raw: {} points ({} index rows) in {secs:.1} s = {:.0} points/s (batch {}, {} batches in flight)",
-        a.points,
-        rows,
-        a.points as f64 / secs,
+        "cassandra_raw: {points} points ({rows} index rows) in {secs:.1} s = {:.0} points/s (batch {}, {} batches in flight, order {})",
+        points as f64 / secs,
         a.batch,
-        a.concurrency
+        a.concurrency,
+        if a.by_partition { "partition" } else { "arrival" }
+    );
+    println!(
+        "result: cassandra_raw points={points} secs={secs:.2} rate={:.0}",
+        points as f64 / secs
     );
     Ok(())
 }
 
-/// Writes the index rows of every series once, then all the points; returns (seconds, index rows).
-async fn write(a: &Args, session: Arc<Session>) -> Result<(f64, u64), String> {
+/// Writes the index rows of every series once, then the points until `--points` or `--duration`;
+/// returns (seconds, index rows, points written).
+async fn write(a: &Args, session: Arc<Session>) -> Result<(f64, u64, u64), String> {
     let mut insert = session
         .prepare(cql::DATA_POINTS_INSERT)
         .await
@@ -154,36 +208,60 @@ async fn write(a: &Args, session: Arc<Session>) -> Result<(f64, u64), String> {
         .map_err(|e| e.to_string())?;
     row_key.set_consistency(Consistency::Quorum);
     let spec = RowSpec::default();
+    let layout = Arc::new(Layout::new(a));
     let start = Instant::now();
-    // Index rows: one row_keys row per series (all points of a run fall in one or two rows).
+    let deadline = start + a.duration;
+    // Index rows: one row_keys row per series and row (a run's points fall in one or two rows).
     let mut rows = 0u64;
-    for s in 0..a.series.min(a.points) {
-        let (metric, tags, long) = series_of(a, s);
-        let data_type = if long { LONG_TYPE } else { DOUBLE_TYPE };
-        let map: std::collections::HashMap<String, String> = tags.into_iter().collect();
-        let rt = scylla::value::CqlTimestamp(spec.row_time(T0));
-        session
-            .execute_unpaged(
-                &row_key,
-                (metric, cql::DATA_POINTS_TABLE, rt, data_type, map, 0i32),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        rows += 1;
+    let last_ts = layout.base + (a.points.div_ceil(a.series) as i64) * 1000;
+    let mut row_times = vec![spec.row_time(layout.base)];
+    if spec.row_time(last_ts) != row_times[0] {
+        row_times.push(spec.row_time(last_ts));
+    }
+    // Written by `concurrency` tasks, series t, t + concurrency, ...
+    let mut index_tasks = Vec::new();
+    for t in 0..a.concurrency as u64 {
+        let (session, row_key, layout) = (session.clone(), row_key.clone(), layout.clone());
+        let (row_times, step, until) = (
+            row_times.clone(),
+            a.concurrency as u64,
+            a.series.min(a.points),
+        );
+        index_tasks.push(tokio::spawn(async move {
+            let mut rows = 0u64;
+            for s in (t..until).step_by(step as usize) {
+                let (metric, tags, long) = layout.series(s);
+                let data_type = if long { LONG_TYPE } else { DOUBLE_TYPE };
+                let map: std::collections::HashMap<String, String> = tags.into_iter().collect();
+                for rt in &row_times {
+                    let rt = scylla::value::CqlTimestamp(*rt);
+                    session
+                        .execute_unpaged(
+                            &row_key,
+                            (&metric, cql::DATA_POINTS_TABLE, rt, data_type, &map, 0i32),
+                        )
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    rows += 1;
+                }
+            }
+            Ok::<u64, String>(rows)
+        }));
+    }
+    for t in index_tasks {
+        rows += t.await.map_err(|e| e.to_string())??;
     }
     let next = Arc::new(AtomicU64::new(0));
+    let written = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for _ in 0..a.concurrency {
         let (session, next, insert) = (session.clone(), next.clone(), insert.clone());
+        let (layout, written) = (layout.clone(), written.clone());
         let (points, batch_size) = (a.points, a.batch as u64);
-        let args = Args {
-            contact: String::new(),
-            ..*a
-        };
         tasks.push(tokio::spawn(async move {
             loop {
                 let first = next.fetch_add(batch_size, Ordering::Relaxed);
-                if first >= points {
+                if first >= points || Instant::now() >= deadline {
                     return Ok::<(), String>(());
                 }
                 let last = (first + batch_size).min(points);
@@ -191,7 +269,7 @@ async fn write(a: &Args, session: Arc<Session>) -> Result<(f64, u64), String> {
                 batch.set_consistency(Consistency::Quorum);
                 let mut values = Vec::with_capacity((last - first) as usize);
                 for i in first..last {
-                    let p = point(&args, &spec, i);
+                    let p = layout.point(&spec, i);
                     batch.append_statement(insert.clone());
                     values.push((p.key, p.column, p.value, 0i32, kairosdb_ms()));
                 }
@@ -199,13 +277,18 @@ async fn write(a: &Args, session: Arc<Session>) -> Result<(f64, u64), String> {
                     .batch(&batch, values)
                     .await
                     .map_err(|e| e.to_string())?;
+                written.fetch_add(last - first, Ordering::Relaxed);
             }
         }));
     }
     for t in tasks {
         t.await.map_err(|e| e.to_string())??;
     }
-    Ok((start.elapsed().as_secs_f64(), rows))
+    Ok((
+        start.elapsed().as_secs_f64(),
+        rows,
+        written.load(Ordering::Relaxed),
+    ))
 }
 
 /// A write timestamp in ms, as KairosDB sends it.

@@ -32,6 +32,9 @@ const USAGE: &str = "usage: ingest [--http HOST:PORT] [--telnet HOST:PORT] [opti
   --no-verify            skip the final count check
   --verify-timeout SECS  how long the count check may wait for points to become visible (default 60)
 
+Besides the human-readable report, the totals are repeated on `result: ingest ... rate=N` and
+`result: verify ok=true|false secs=S visible_rate=N` lines for scripts.
+
 Each point of series s gets timestamp base + k*1000 ms, so runs never overwrite each other's points
 (metric names carry a run id: bench.<id>.<metric>).";
 
@@ -382,6 +385,12 @@ fn main() {
         );
     }
 
+    println!(
+        "result: ingest points={total} secs={elapsed:.2} rate={:.0} http_rate={:.0} telnet_rate={:.0} failed={failed}",
+        total as f64 / elapsed,
+        acked_http as f64 / elapsed,
+        acked_telnet as f64 / elapsed
+    );
     if flags.bool("no-verify") {
         return;
     }
@@ -427,6 +436,14 @@ fn main() {
             }
         }
     }
+    // Acknowledged and queryable: a server that acknowledges from a queue and writes later pays for
+    // the backlog here (the count check polls until every acknowledged point is visible).
+    let visible = elapsed + verify_start.elapsed().as_secs_f64();
+    println!(
+        "result: verify ok={ok} secs={:.2} visible_rate={:.0}",
+        verify_start.elapsed().as_secs_f64(),
+        total as f64 / visible
+    );
     if ok {
         println!("verify: every acknowledged point is queryable");
     } else {

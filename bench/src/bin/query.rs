@@ -1,4 +1,5 @@
-//! Query latency generator: seeds a day of data, then runs a query mix and prints p50/p95/p99 per kind.
+//! Query latency generator: seeds a day of data, then runs a query mix and prints p50/p95/p99 per kind,
+//! once per client thread count (`--concurrency 1,2`), and a `result:` line per kind for scripts.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -16,17 +17,24 @@ const USAGE: &str = "usage: query [--http HOST:PORT] [options]
   --telnet ADDR         accepted for symmetry with `ingest`; unused
   --duration SECS       run the mix for this long (default 30)
   --queries N           stop after this many queries (default 100000)
-  --concurrency N       client threads (default 2)
+  --concurrency LIST    client threads, or a comma list run one after the other on the same seed,
+                        each for --duration (default 2; e.g. 1,2: sequential latency, then 2 threads)
   --mix LIST            comma list of kinds, repeated to weight them (default raw,agg,names,tags)
-                          raw:   one series, one day, raw points
-                          agg:   all series, avg per minute, grouped by tag dc
+                          raw:   one series over the seeded span, raw points
+                          agg:   all series (or the --agg-subset), avg per minute, grouped by tag dc
                           names: GET /metricnames?prefix=
                           tags:  POST /datapoints/query/tags for the metric
   --seed-series N       series seeded before the run (default 100)
   --seed-minutes N      span of the seeded data per series, in minutes (default 1440 = one day)
   --seed-interval-ms N  spacing of seeded points (default 60000; 10000 for the 10 s scenario)
+  --seed-timeout SECS   how long the seeded points may take to become visible (default 60)
+  --agg-subset N        tag the first N seeded series subset=in (the rest subset=out) and restrict agg
+                        queries to subset=in: a fixed amount of work however many series the metric has
 
-Seeding writes bench.q<id>.cpu.user (a new name per run) over HTTP and waits until it is queryable.";
+Seeding writes bench.q<id>.cpu.user (a new name per run) over HTTP and waits until it is queryable.
+For scripts, every figure is repeated on one line:
+  result: seed points=N secs=S
+  result: kind=raw threads=T ok=N errors=E qps=Q p50_ms=.. p95_ms=.. p99_ms=.. max_ms=..";
 
 /// What one query kind sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,9 +56,19 @@ impl Kind {
         }
     }
 
+    /// The word of `--mix` (and of `result:` lines).
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Raw => "raw",
+            Kind::Agg => "agg",
+            Kind::Names => "names",
+            Kind::Tags => "tags",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
-            Kind::Raw => "raw 1 series 1 day",
+            Kind::Raw => "raw 1 series",
             Kind::Agg => "avg/1min group_by dc",
             Kind::Names => "metricnames prefix",
             Kind::Tags => "query/tags",
@@ -63,6 +81,8 @@ struct Seed {
     metric: String,
     prefix: String,
     hosts: u64,
+    /// Agg queries are restricted to `subset=in` (the first `--agg-subset` series).
+    subset: bool,
     start: i64,
     end: i64,
 }
@@ -75,7 +95,24 @@ struct KindStats {
     first_error: Option<String>,
 }
 
-fn seed(http: SocketAddr, series: u64, span_minutes: u64, interval_ms: u64) -> Seed {
+/// What to seed: series, span, spacing, the subset size and how long to wait for visibility.
+#[derive(Clone, Copy)]
+struct SeedPlan {
+    series: u64,
+    span_minutes: u64,
+    interval_ms: u64,
+    subset: u64,
+    timeout: Duration,
+}
+
+fn seed(http: SocketAddr, plan: &SeedPlan) -> Seed {
+    let SeedPlan {
+        series,
+        span_minutes,
+        interval_ms,
+        subset,
+        timeout,
+    } = *plan;
     let id = run_id();
     let set = SeriesSet::new(&format!("bench.q{id}"), series, 1);
     let metric = set.metric_name(0);
@@ -106,6 +143,10 @@ fn seed(http: SocketAddr, series: u64, span_minutes: u64, interval_ms: u64) -> S
             let _ = write!(body, r#"{{"name":"{metric}","tags":{{"#);
             for (j, (tk, tv)) in set.tags(s).iter().enumerate() {
                 let _ = write!(body, r#"{}"{tk}":"{tv}""#, if j > 0 { "," } else { "" });
+            }
+            if subset > 0 {
+                let v = if s < subset { "in" } else { "out" };
+                let _ = write!(body, r#","subset":"{v}""#);
             }
             body.push_str(r#"},"datapoints":["#);
             for slot in from..to {
@@ -142,13 +183,18 @@ fn seed(http: SocketAddr, series: u64, span_minutes: u64, interval_ms: u64) -> S
         }
         k = upto;
     }
+    let written = t.elapsed().as_secs_f64();
+    println!("seed: {total} points acknowledged in {written:.2} s");
     // Wait until the seed is visible.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + timeout;
     loop {
         match count_points(http, &metric, start, end) {
             Ok((n, _)) if n >= total => break,
             Ok((n, _)) if Instant::now() >= deadline => {
-                eprintln!("seed: only {n} of {total} points visible after 60 s");
+                eprintln!(
+                    "seed: only {n} of {total} points visible after {:.0} s",
+                    timeout.as_secs_f64()
+                );
                 std::process::exit(1);
             }
             Err(e) if Instant::now() >= deadline => {
@@ -158,14 +204,14 @@ fn seed(http: SocketAddr, series: u64, span_minutes: u64, interval_ms: u64) -> S
             _ => thread::sleep(Duration::from_millis(200)),
         }
     }
-    println!(
-        "seed: {total} points written and visible in {:.2} s",
-        t.elapsed().as_secs_f64()
-    );
+    let secs = t.elapsed().as_secs_f64();
+    println!("seed: {total} points written and visible in {secs:.2} s");
+    println!("result: seed points={total} secs={secs:.2} written_secs={written:.2}");
     Seed {
         metric,
         prefix: format!("bench.q{id}"),
         hosts: series,
+        subset: subset > 0 && subset < series,
         start,
         end,
     }
@@ -185,11 +231,15 @@ fn build(seed: &Seed, kind: Kind, r: u64) -> (&'static str, String, String) {
             )
         }
         Kind::Agg => {
-            let q = json!({"start_absolute": seed.start, "end_absolute": seed.end, "metrics": [{
+            let mut m = json!({
                 "name": seed.metric,
                 "group_by": [{"name": "tag", "tags": ["dc"]}],
                 "aggregators": [{"name": "avg", "sampling": {"value": 1, "unit": "minutes"}}]
-            }]});
+            });
+            if seed.subset {
+                m["tags"] = json!({"subset": ["in"]});
+            }
+            let q = json!({"start_absolute": seed.start, "end_absolute": seed.end, "metrics": [m]});
             (
                 "POST",
                 "/api/v1/datapoints/query".to_string(),
@@ -258,39 +308,27 @@ fn worker(
     }
 }
 
-fn main() {
-    let flags = Flags::parse(USAGE);
-    let http = flags.loopback_addr("http", "127.0.0.1:8080");
-    let _ = flags.loopback_addr("telnet", "127.0.0.1:4242");
-    let duration = flags.secs("duration", 30.0);
-    let max = flags.u64("queries", 100_000);
-    let concurrency = flags.u64("concurrency", 2).max(1);
-    let mix: Vec<Kind> = flags
-        .string("mix", "raw,agg,names,tags")
-        .split(',')
-        .map(|k| {
-            Kind::parse(k.trim())
-                .unwrap_or_else(|| flags.fail(&format!("--mix: unknown kind {k:?}")))
-        })
-        .collect();
-    let seed = Arc::new(seed(
-        http,
-        flags.u64("seed-series", 100).max(1),
-        flags.u64("seed-minutes", 1440).max(1),
-        flags.u64("seed-interval-ms", 60_000).max(1),
-    ));
-
+/// Runs the mix with `threads` client threads until `duration` or `max` queries; prints the table and one
+/// `result:` line per kind. Returns the kinds of which every query failed.
+fn phase(
+    http: SocketAddr,
+    seed: &Arc<Seed>,
+    mix: &Arc<Vec<Kind>>,
+    threads: u64,
+    duration: Duration,
+    max: u64,
+) -> Vec<&'static str> {
     println!(
-        "query: {concurrency} threads, mix {mix:?}, up to {max} queries or {:.0} s",
+        "query: {threads} threads, mix {:?}, up to {max} queries or {:.0} s",
+        mix.as_slice(),
         duration.as_secs_f64()
     );
     let counter = Arc::new(AtomicU64::new(0));
-    let mix = Arc::new(mix);
     let deadline = Instant::now() + duration;
     let started = Instant::now();
-    let handles: Vec<_> = (0..concurrency)
+    let handles: Vec<_> = (0..threads)
         .map(|_| {
-            let (seed, mix, counter) = (Arc::clone(&seed), Arc::clone(&mix), Arc::clone(&counter));
+            let (seed, mix, counter) = (Arc::clone(seed), Arc::clone(mix), Arc::clone(&counter));
             thread::spawn(move || worker(http, &seed, &mix, &counter, max, deadline))
         })
         .collect();
@@ -319,22 +357,78 @@ fn main() {
     );
     let mut all_failed = Vec::new();
     for (kind, st) in &merged {
+        let qps = st.lat.len() as f64 / elapsed;
+        let sum = st.lat.summary();
         println!(
-            "{:<22} {:>7} {:>7} {:>8.1}  {}",
+            "{:<22} {:>7} {:>7} {qps:>8.1}  {sum}",
             kind.label(),
             st.lat.len(),
             st.errors,
-            st.lat.len() as f64 / elapsed,
-            st.lat.summary()
         );
         if let Some(e) = &st.first_error {
             println!("  first error: {e}");
         }
         if st.lat.is_empty() && st.errors > 0 {
             all_failed.push(kind.label());
+            continue;
         }
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "result: kind={} threads={threads} ok={} errors={} qps={qps:.1} p50_ms={:.2} p95_ms={:.2} p99_ms={:.2} max_ms={:.2}",
+            kind.word(),
+            st.lat.len(),
+            st.errors,
+            ms(sum.p50),
+            ms(sum.p95),
+            ms(sum.p99),
+            ms(sum.max)
+        );
     }
-    if !all_failed.is_empty() {
-        println!("note: every query of {all_failed:?} failed; see the first error above (agg answers 400 while the server has no aggregators)");
+    println!();
+    all_failed
+}
+
+fn main() {
+    let flags = Flags::parse(USAGE);
+    let http = flags.loopback_addr("http", "127.0.0.1:8080");
+    let _ = flags.loopback_addr("telnet", "127.0.0.1:4242");
+    let duration = flags.secs("duration", 30.0);
+    let max = flags.u64("queries", 100_000);
+    let phases: Vec<u64> = flags
+        .string("concurrency", "2")
+        .split(',')
+        .map(|t| {
+            t.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .unwrap_or_else(|| flags.fail(&format!("--concurrency: not a thread count: {t:?}")))
+        })
+        .collect();
+    let mix: Vec<Kind> = flags
+        .string("mix", "raw,agg,names,tags")
+        .split(',')
+        .map(|k| {
+            Kind::parse(k.trim())
+                .unwrap_or_else(|| flags.fail(&format!("--mix: unknown kind {k:?}")))
+        })
+        .collect();
+    let plan = SeedPlan {
+        series: flags.u64("seed-series", 100).max(1),
+        span_minutes: flags.u64("seed-minutes", 1440).max(1),
+        interval_ms: flags.u64("seed-interval-ms", 60_000).max(1),
+        subset: flags.u64("agg-subset", 0),
+        timeout: flags.secs("seed-timeout", 60.0),
+    };
+    let seed = Arc::new(seed(http, &plan));
+    let mix = Arc::new(mix);
+    let mut failed = Vec::new();
+    for threads in phases {
+        failed.extend(phase(http, &seed, &mix, threads, duration, max));
+    }
+    if !failed.is_empty() {
+        failed.dedup();
+        println!("note: every query of {failed:?} failed in some phase; see the first error above");
+        std::process::exit(1);
     }
 }
