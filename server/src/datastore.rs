@@ -78,6 +78,19 @@ pub trait Datastore: Send + Sync {
     ) -> Result<Vec<RowKey>, DatastoreError>;
     /// How many points of `row` fall in `range` (at most `range.limit` when set).
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError>;
+    /// True when counting a row costs about as much as reading it: the query engine then
+    /// reads each row once and counts what it read.
+    fn counts_cost_a_read(&self) -> bool {
+        false
+    }
+    /// [`Datastore::count_points`] of each row, in order (a store may batch the lookups).
+    fn count_points_many(
+        &self,
+        rows: &[RowKey],
+        range: &ReadRange,
+    ) -> Result<Vec<u64>, DatastoreError> {
+        rows.iter().map(|r| self.count_points(r, range)).collect()
+    }
     /// A reader over the points of `row` in `range`.
     fn read_points(
         &self,

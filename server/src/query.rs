@@ -9,6 +9,7 @@ mod merge;
 mod output;
 mod parallel;
 mod pipeline;
+mod prefetch;
 mod spill;
 
 pub use engine::{run_delete, run_query, run_tags, Engine};

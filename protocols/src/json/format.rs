@@ -130,7 +130,7 @@ pub fn push_number(out: &mut Vec<u8>, v: f64) {
             let mut frac = n % 10_000;
             if frac != 0 {
                 let mut width = 4;
-                while frac % 10 == 0 {
+                while frac.is_multiple_of(10) {
                     frac /= 10;
                     width -= 1;
                 }

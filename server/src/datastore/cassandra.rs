@@ -184,6 +184,10 @@ impl Datastore for CassandraStore {
         self.block_on(read::count(&self.inner, row, range))
     }
 
+    fn counts_cost_a_read(&self) -> bool {
+        true
+    }
+
     fn read_points(
         &self,
         row: &RowKey,

@@ -13,12 +13,15 @@ use super::merge::Merger;
 use super::output::{Output, ResultOut};
 use super::parallel;
 use super::pipeline::Pipeline;
+use super::prefetch;
 use super::spill::SpillSet;
-use crate::datastore::{DatastoreRef, ReadRange, RowKey, TagFilter};
+use crate::datastore::{DatastoreRef, PointReader, ReadRange, RowKey, TagFilter};
 use crate::http::ApiError;
 
 /// Points pulled from the merge per step.
 const BATCH: usize = 4096;
+/// Rows counted per datastore call.
+const COUNT_SLICE: usize = 1024;
 /// Points a metric query reads before its groups are worth running on several threads.
 const PARALLEL_POINTS: u64 = 200_000;
 
@@ -81,18 +84,20 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
     let monitor = Monitor::start(engine.limits);
     let range = range(m);
-    let mut sample_size: u64 = 0;
-    let mut rows = Vec::new();
-    // A row with no points in range is no row at all (Java's per-row read returns nothing), so
-    // its tags do not make a group (spec query-engine.md §1 step 2).
-    for row in engine.rows(m)? {
-        monitor.check_time()?;
-        let n = engine.datastore.count_points(&row, &range)?;
-        if n > 0 {
-            sample_size += n;
-            rows.push(row);
-        }
-    }
+    let found = engine.rows(m)?;
+    let (rows, sample_size, fetched) = if engine.datastore.counts_cost_a_read() {
+        let open = |row: &RowKey| engine.datastore.read_points(row, &range);
+        let f = prefetch::prefetch(found, &open, &monitor, prefetch::MEMORY_BUDGET)?;
+        (f.rows, f.sample_size, Some(f.points))
+    } else {
+        let (rows, n) = count_rows(engine, found, &range, &monitor)?;
+        (rows, n, None)
+    };
+    let source = RowSource {
+        engine,
+        range,
+        fetched: fetched.as_ref(),
+    };
     // Counted before any point is read, so an oversized query fails with a 500 as in Java.
     monitor.check_points(sample_size)?;
     tracing::debug!(rows = rows.len(), sample_size, "rows found");
@@ -121,18 +126,18 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
     let groups = group_rows(rows, tag_names.as_deref());
     if !others.is_empty() {
         for group in &groups {
-            write_regrouped(engine, m, group, &range, &others, &monitor, &mut first, out)?;
+            write_regrouped(&source, m, group, &others, &monitor, &mut first, out)?;
         }
     } else {
         let threads = group_threads(groups.len(), sample_size);
         let work = |group: &RowGroup, out: &mut dyn ResultOut| {
-            write_group(engine, m, group, &range, &monitor, &mut true, out)
+            write_group(&source, m, group, &monitor, &mut true, out)
         };
         if threads > 1 {
             parallel::run_groups(&groups, threads, out, &mut first, &work)?;
         } else {
             for group in &groups {
-                write_group(engine, m, group, &range, &monitor, &mut first, out)?;
+                write_group(&source, m, group, &monitor, &mut first, out)?;
             }
         }
     }
@@ -142,6 +147,53 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
         stats.lock().push(stat);
     }
     Ok(())
+}
+
+/// Rows with points in range and their total (spec query-engine.md §1 step 2: a row with
+/// no points in range is no row at all, so its tags do not make a group).
+fn count_rows(
+    engine: &Engine,
+    found: Vec<RowKey>,
+    range: &ReadRange,
+    monitor: &Monitor,
+) -> Result<(Vec<RowKey>, u64), ApiError> {
+    let (mut rows, mut sample_size) = (Vec::new(), 0u64);
+    // Counted in slices, so the time limit is checked while a large query counts.
+    for slice in found.chunks(COUNT_SLICE) {
+        monitor.check_time()?;
+        let counts = engine.datastore.count_points_many(slice, range)?;
+        for (row, n) in slice.iter().zip(counts) {
+            if n > 0 {
+                sample_size += n;
+                rows.push(row.clone());
+            }
+        }
+    }
+    Ok((rows, sample_size))
+}
+
+/// Where a metric query's row readers come from: the store, or what was read ahead.
+struct RowSource<'a> {
+    engine: &'a Engine,
+    range: ReadRange,
+    fetched: Option<&'a prefetch::Prefetched>,
+}
+
+impl RowSource<'_> {
+    fn open(&self, group: &RowGroup) -> Result<Vec<Box<dyn PointReader>>, ApiError> {
+        group
+            .rows
+            .iter()
+            .map(|r| match self.fetched {
+                Some(f) => Ok(f.reader(r)),
+                None => self
+                    .engine
+                    .datastore
+                    .read_points(r, &self.range)
+                    .map_err(ApiError::from),
+            })
+            .collect()
+    }
 }
 
 /// Threads for a metric query's groups: one for small queries, where starting threads
@@ -157,16 +209,15 @@ fn group_threads(groups: usize, sample_size: u64) -> usize {
 
 /// Merges one group's rows and writes its result.
 fn write_group(
-    engine: &Engine,
+    source: &RowSource,
     m: &MetricQuery,
     group: &RowGroup,
-    range: &ReadRange,
     monitor: &Monitor,
     first: &mut bool,
     out: &mut dyn ResultOut,
 ) -> Result<(), ApiError> {
     let tags = group.tags();
-    let mut merger = Merger::new(open_readers(engine, group, range)?, m.order);
+    let mut merger = Merger::new(source.open(group)?, m.order);
     write_result(
         m,
         &group.entries(),
@@ -191,30 +242,11 @@ fn timed(monitor: &Monitor) -> Result<(), AggregateError> {
     })
 }
 
-fn open_readers(
-    engine: &Engine,
-    group: &RowGroup,
-    range: &ReadRange,
-) -> Result<Vec<Box<dyn crate::datastore::PointReader>>, ApiError> {
-    group
-        .rows
-        .iter()
-        .map(|r| {
-            engine
-                .datastore
-                .read_points(r, range)
-                .map_err(ApiError::from)
-        })
-        .collect()
-}
-
 /// Splits a group by time/value/bin group-bys, in order of first appearance (GB/Grouper.java).
-#[allow(clippy::too_many_arguments)]
 fn write_regrouped(
-    engine: &Engine,
+    source: &RowSource,
     m: &MetricQuery,
     group: &RowGroup,
-    range: &ReadRange,
     others: &[&dyn GroupBy],
     monitor: &Monitor,
     first: &mut bool,
@@ -225,7 +257,7 @@ fn write_regrouped(
             "cannot spill query groups to a temporary file: {e}"
         )))
     };
-    let mut merger = Merger::new(open_readers(engine, group, range)?, m.order);
+    let mut merger = Merger::new(source.open(group)?, m.order);
     let mut groups = SpillSet::default();
     let mut keys: Vec<Vec<i64>> = Vec::new();
     let mut index: HashMap<Vec<i64>, usize> = HashMap::new();

@@ -109,7 +109,7 @@ impl GroupReader {
     }
 }
 
-fn encode(p: &DataPoint, w: &mut impl Write) -> std::io::Result<()> {
+pub(super) fn encode(p: &DataPoint, w: &mut impl Write) -> std::io::Result<()> {
     w.write_all(&p.timestamp.to_le_bytes())?;
     match &p.value {
         Value::Long(v) => {
@@ -135,7 +135,7 @@ fn read_u64(r: &mut impl Read) -> std::io::Result<u64> {
     Ok(u64::from_le_bytes(b))
 }
 
-fn decode(r: &mut impl Read) -> std::io::Result<DataPoint> {
+pub(super) fn decode(r: &mut impl Read) -> std::io::Result<DataPoint> {
     let timestamp = read_u64(r)? as i64;
     let mut kind = [0u8; 1];
     r.read_exact(&mut kind)?;

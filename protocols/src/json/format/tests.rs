@@ -197,13 +197,19 @@ fn push_number_fast_path_matches_the_general_text() {
         values.push((next() as f64 / u64::MAX as f64) * mag * if r & 1 == 0 { 1.0 } else { -1.0 });
         // ...and gauge-like decimals with up to five digits.
         values.push((next() % 10_000_000) as f64 / 100.0);
-        values.push((next() % 100_000_000_000) as f64 / 10_000.0 * if r & 2 == 0 { 1.0 } else { -1.0 });
+        values.push(
+            (next() % 100_000_000_000) as f64 / 10_000.0 * if r & 2 == 0 { 1.0 } else { -1.0 },
+        );
         values.push((next() % 1_000_000_000) as f64 / 100_000.0);
     }
     for v in values {
         let mut out = Vec::new();
         push_number(&mut out, v);
-        assert_eq!(String::from_utf8(out).unwrap(), java_number_text(v), "{v:e}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            java_number_text(v),
+            "{v:e}"
+        );
     }
 }
 

@@ -1,0 +1,313 @@
+//! One read per row on stores where counting a row costs as much as reading it (Cassandra: a
+//! `COUNT(*)` reads the partition). The engine reads each row once, counting its points for
+//! `sample_size`, keeps them in memory up to a budget and in one temporary file past it, and
+//! the merge reads them back from there. Java reads once too, into its query cache file
+//! (DS/KairosDatastore.java `CachedSearchResult`).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use plugin_api::DataPoint;
+
+use super::limits::Monitor;
+use super::spill::{decode, encode};
+use crate::datastore::{DatastoreError, PointReader, RowKey};
+use crate::http::ApiError;
+
+/// Points a query keeps in memory before the rest goes to its temporary file.
+pub const MEMORY_BUDGET: usize = 1 << 20;
+/// Rows whose reads run at once (each reader starts fetching when opened).
+const ROWS_AT_ONCE: usize = 256;
+
+/// Where one row's points wait.
+enum Stored {
+    Memory(Vec<DataPoint>),
+    File { offset: u64, count: u64 },
+}
+
+/// The rows of one metric query, read.
+pub struct Prefetched {
+    rows: Mutex<HashMap<RowKey, Stored>>,
+    file: Option<Arc<File>>,
+}
+
+/// What [`prefetch`] found: rows with points (in the order given), their total, the points.
+pub struct Fetched {
+    /// Rows with at least one point in range.
+    pub rows: Vec<RowKey>,
+    /// Points read.
+    pub sample_size: u64,
+    /// The points, for [`Prefetched::reader`].
+    pub points: Prefetched,
+}
+
+fn spill_err(e: std::io::Error) -> ApiError {
+    ApiError::Internal(Some(format!(
+        "cannot spill query rows to a temporary file: {e}"
+    )))
+}
+
+/// Opens a reader over one row.
+pub type OpenRow<'a> = dyn Fn(&RowKey) -> Result<Box<dyn PointReader>, DatastoreError> + 'a;
+
+/// Reads every row of `rows` through `open`, at most `budget` points kept in memory.
+pub fn prefetch(
+    rows: Vec<RowKey>,
+    open: &OpenRow,
+    monitor: &Monitor,
+    budget: usize,
+) -> Result<Fetched, ApiError> {
+    let mut stored = HashMap::with_capacity(rows.len());
+    let mut kept = Vec::new();
+    let (mut sample_size, mut in_memory) = (0u64, 0usize);
+    let mut file: Option<(BufWriter<File>, u64)> = None;
+    let mut batch = Vec::new();
+    for slice in rows.chunks(ROWS_AT_ONCE) {
+        let readers = slice.iter().map(open).collect::<Result<Vec<_>, _>>()?;
+        for (row, mut reader) in slice.iter().zip(readers) {
+            monitor.check_time()?;
+            let mut points = Vec::new();
+            let mut spilled: Option<(u64, u64)> = None;
+            loop {
+                batch.clear();
+                let more = reader.next_batch(&mut batch)?;
+                if spilled.is_none() && in_memory + points.len() + batch.len() > budget {
+                    // This row and every later one go to the file.
+                    let (w, end) = match &mut file {
+                        Some(f) => f,
+                        None => file.insert((
+                            BufWriter::with_capacity(
+                                256 << 10,
+                                tempfile::tempfile().map_err(spill_err)?,
+                            ),
+                            0,
+                        )),
+                    };
+                    spilled = Some((*end, 0));
+                    for p in points.drain(..) {
+                        *end += write_point(w, &p)?;
+                    }
+                }
+                match (&mut spilled, &mut file) {
+                    (Some((_, count)), Some((w, end))) => {
+                        for p in &batch {
+                            *end += write_point(w, p)?;
+                        }
+                        *count += batch.len() as u64;
+                    }
+                    _ => points.append(&mut batch),
+                }
+                if !more {
+                    break;
+                }
+            }
+            let n = match spilled {
+                Some((offset, count)) => {
+                    stored.insert(row.clone(), Stored::File { offset, count });
+                    count
+                }
+                None => {
+                    let n = points.len() as u64;
+                    in_memory += points.len();
+                    stored.insert(row.clone(), Stored::Memory(points));
+                    n
+                }
+            };
+            if n > 0 {
+                sample_size += n;
+                monitor.check_points(sample_size)?;
+                kept.push(row.clone());
+            } else {
+                stored.remove(row);
+            }
+        }
+    }
+    let file = match file {
+        Some((w, _)) => Some(Arc::new(
+            w.into_inner().map_err(|e| spill_err(e.into_error()))?,
+        )),
+        None => None,
+    };
+    Ok(Fetched {
+        rows: kept,
+        sample_size,
+        points: Prefetched {
+            rows: Mutex::new(stored),
+            file,
+        },
+    })
+}
+
+/// Writes one point; returns the bytes written.
+fn write_point(w: &mut BufWriter<File>, p: &DataPoint) -> Result<u64, ApiError> {
+    let mut rec = Vec::with_capacity(17);
+    encode(p, &mut rec).map_err(spill_err)?;
+    w.write_all(&rec).map_err(spill_err)?;
+    Ok(rec.len() as u64)
+}
+
+impl Prefetched {
+    /// The points of `row`, once; a row read before or never fetched yields nothing.
+    pub fn reader(&self, row: &RowKey) -> Box<dyn PointReader> {
+        match (self.rows.lock().remove(row), &self.file) {
+            (Some(Stored::Memory(points)), _) => Box::new(MemoryReader(Some(points))),
+            (Some(Stored::File { offset, count }), Some(file)) => Box::new(FileReader {
+                file: BufReader::with_capacity(
+                    64 << 10,
+                    At {
+                        file: file.clone(),
+                        pos: offset,
+                    },
+                ),
+                left: count,
+            }),
+            _ => Box::new(MemoryReader(None)),
+        }
+    }
+}
+
+struct MemoryReader(Option<Vec<DataPoint>>);
+
+impl PointReader for MemoryReader {
+    fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+        match self.0.take() {
+            Some(mut p) if !p.is_empty() => {
+                out.append(&mut p);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// Reads a shared file from its own position (`pread`), so readers do not share a cursor.
+struct At {
+    file: Arc<File>,
+    pos: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+struct FileReader {
+    file: BufReader<At>,
+    left: u64,
+}
+
+/// Points a file reader hands out per batch.
+const FILE_BATCH: u64 = 512;
+
+impl PointReader for FileReader {
+    fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+        let n = self.left.min(FILE_BATCH);
+        for _ in 0..n {
+            out.push(decode(&mut self.file).map_err(|e| {
+                DatastoreError::Engine(format!(
+                    "cannot read query rows back from a temporary file: {e}"
+                ))
+            })?);
+        }
+        self.left -= n;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::limits::QueryLimits;
+    use plugin_api::Value;
+
+    struct VecReader(Vec<DataPoint>, usize);
+    impl PointReader for VecReader {
+        fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+            let end = (self.1 + 3).min(self.0.len());
+            out.extend_from_slice(&self.0[self.1..end]);
+            let more = end > self.1;
+            self.1 = end;
+            Ok(more)
+        }
+    }
+
+    fn row(i: usize) -> RowKey {
+        RowKey {
+            metric: "m".into(),
+            row_time: 0,
+            data_type: "kairos_long".into(),
+            tags: vec![("host".into(), format!("h{i}"))],
+        }
+    }
+
+    /// Row i holds i % 5 points of mixed kinds (row 0, 5, ... none).
+    fn points(i: usize) -> Vec<DataPoint> {
+        (0..i % 5)
+            .map(|k| {
+                let t = k as i64 * 10 + i as i64;
+                DataPoint {
+                    timestamp: t,
+                    value: match k % 3 {
+                        0 => Value::Long(t),
+                        1 => Value::Double(t as f64 + 0.5),
+                        _ => Value::Text(format!("s{t}")),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn drain(mut r: Box<dyn PointReader>) -> Vec<DataPoint> {
+        let mut out = Vec::new();
+        while r.next_batch(&mut out).unwrap() {}
+        out
+    }
+
+    #[test]
+    fn every_row_reads_back_whatever_the_budget() {
+        let rows: Vec<RowKey> = (0..600).map(row).collect();
+        let open = |r: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+            let i: usize = r.tags[0].1[1..].parse().unwrap();
+            Ok(Box::new(VecReader(points(i), 0)))
+        };
+        let monitor = Monitor::start(QueryLimits::default());
+        // All in memory, some in memory and the rest in the file, all in the file.
+        for budget in [usize::MAX, 500, 0] {
+            let f = prefetch(rows.clone(), &open, &monitor, budget).unwrap();
+            let expected: Vec<RowKey> = (0..600).filter(|i| i % 5 != 0).map(row).collect();
+            assert_eq!(f.rows, expected, "budget {budget}");
+            assert_eq!(f.sample_size, (0..600).map(|i| (i % 5) as u64).sum::<u64>());
+            assert_eq!(f.points.file.is_some(), budget != usize::MAX);
+            // Read back in another order than written.
+            for i in (0..600).rev().filter(|i| i % 5 != 0) {
+                assert_eq!(drain(f.points.reader(&row(i))), points(i), "row {i}");
+            }
+            // A row is handed out once.
+            assert!(drain(f.points.reader(&row(1))).is_empty());
+        }
+    }
+
+    #[test]
+    fn the_point_limit_stops_the_read() {
+        let rows: Vec<RowKey> = (0..100).map(row).collect();
+        let open = |_: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+            Ok(Box::new(VecReader(points(4), 0)))
+        };
+        let monitor = Monitor::start(QueryLimits {
+            points: 10,
+            ..QueryLimits::default()
+        });
+        let err = prefetch(rows, &open, &monitor, 1000).err().unwrap();
+        assert!(
+            format!("{err:?}").contains("Query exceeded limit of 10"),
+            "{err:?}"
+        );
+    }
+}
