@@ -20,6 +20,7 @@ mod migrate;
 mod reader;
 mod record;
 mod rowcache;
+mod rowindex;
 mod state;
 mod wal;
 mod writer;
@@ -162,6 +163,18 @@ impl EmbeddedStore {
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
     }
 
+    /// Every row of `metric`, in key order.
+    fn list_rows(&self, metric: &str) -> Result<Vec<RowKey>, DatastoreError> {
+        let mut prefix = metric.as_bytes().to_vec();
+        prefix.push(0);
+        let mut rows = Vec::new();
+        for kv in self.rows.prefix(&prefix) {
+            let key = kv.key().map_err(engine)?;
+            rows.push(RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?);
+        }
+        Ok(rows)
+    }
+
     /// The part of `range` inside `row`'s time span.
     fn clamp(&self, row: &RowKey, range: &ReadRange) -> Option<(i64, i64)> {
         let width = self.spec.width_millis();
@@ -253,30 +266,13 @@ impl Datastore for EmbeddedStore {
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError> {
         let width = self.spec.width_millis();
-        let all = match self.row_cache.get(metric) {
-            Ok(rows) => rows,
-            Err(generation) => {
-                let mut prefix = metric.as_bytes().to_vec();
-                prefix.push(0);
-                let mut rows = Vec::new();
-                for kv in self.rows.prefix(&prefix) {
-                    let key = kv.key().map_err(engine)?;
-                    rows.push(
-                        RowKey::decode(&key).map_err(|e| DatastoreError::Corrupt(e.to_string()))?,
-                    );
-                }
-                let rows = std::sync::Arc::new(rows);
-                self.row_cache.put(metric, generation, rows.clone());
-                rows
-            }
-        };
-        Ok(all
-            .iter()
+        self.row_cache.find(
+            metric,
+            filter,
             // A row holds timestamps in [row_time, row_time + width).
-            .filter(|row| row.row_time <= end && row.row_time.saturating_add(width) > start)
-            .filter(|row| filter.matches(&row.tags))
-            .cloned()
-            .collect())
+            |row| row.row_time <= end && row.row_time.saturating_add(width) > start,
+            || self.list_rows(metric),
+        )
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {

@@ -73,6 +73,13 @@ impl TagFilter {
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty()
     }
+
+    /// The conditions, for an index: tag name, plain values, and the regex if any.
+    pub fn conditions(&self) -> impl Iterator<Item = (&str, &[String], Option<&Regex>)> {
+        self.tags
+            .iter()
+            .map(|c| (c.name.as_str(), c.values.as_slice(), c.regex.as_ref()))
+    }
 }
 
 #[cfg(test)]

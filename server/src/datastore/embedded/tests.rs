@@ -291,3 +291,37 @@ fn metric_prefix_and_nul_names() {
     // The failed batch left nothing behind.
     assert_eq!(store.metric_names(None).unwrap().len(), 3);
 }
+
+#[test]
+fn rows_created_after_a_query_are_found_in_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path(), 1 << 20).unwrap();
+    let hosts = |filter: &TagFilter| -> Vec<String> {
+        store
+            .find_rows("m", 0, i64::MAX, filter)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.tags[0].1.clone())
+            .collect()
+    };
+    let host = |h: &str| TagFilter::new(&[("host".into(), vec![h.to_string()])], "regex:").unwrap();
+    let write = |h: &str| {
+        store
+            .write(&[series("m", &[("host", h)], vec![DataPoint::long(1, 1)])])
+            .unwrap()
+    };
+    write("b");
+    assert_eq!(hosts(&TagFilter::all()), ["b"]);
+    // Cached now; new rows join the cached list, in the order a fresh listing gives.
+    write("c");
+    write("a");
+    assert_eq!(hosts(&TagFilter::all()), ["a", "b", "c"]);
+    assert_eq!(hosts(&host("a")), ["a"]);
+    assert_eq!(hosts(&host("regex:[bc]")), ["b", "c"]);
+    assert!(hosts(&host("d")).is_empty());
+    store.delete("m", 0, 10, &host("b")).unwrap();
+    assert_eq!(hosts(&TagFilter::all()), ["a", "c"]);
+    write("b");
+    assert_eq!(hosts(&host("b")), ["b"]);
+    assert_eq!(hosts(&TagFilter::all()), ["a", "b", "c"]);
+}

@@ -108,20 +108,21 @@ impl EmbeddedStore {
         if let Some(id) = known {
             return Ok(id);
         }
-        let key = RowKey {
+        let row = RowKey {
             metric: series.metric.clone(),
             row_time,
             data_type: data_type.to_string(),
             tags: series.tags.clone(),
-        }
-        .encode();
-        let id = self.resolve(st, key, &series.metric)?;
+        };
+        let id = self.resolve(st, row)?;
         st.remember_row(h, series, row_time, data_type, id);
         Ok(id)
     }
 
-    /// The id of an encoded row key, registering the row (and its metric) when new.
-    fn resolve(&self, st: &mut State, key: Vec<u8>, metric: &str) -> Result<u64, DatastoreError> {
+    /// The id of a row, registering the row (and its metric) when new.
+    fn resolve(&self, st: &mut State, row: RowKey) -> Result<u64, DatastoreError> {
+        let key = row.encode();
+        let metric = row.metric.as_str();
         let id = match self.rows.get(&key).map_err(engine)? {
             Some(v) => u64::from_be_bytes(
                 v.as_ref()
@@ -144,7 +145,7 @@ impl EmbeddedStore {
                     st.metrics.insert(metric.to_string());
                 }
                 wb.commit().map_err(engine)?;
-                self.row_cache.invalidate(metric);
+                self.row_cache.added(row);
                 id
             }
         };
