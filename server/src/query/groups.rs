@@ -2,6 +2,7 @@
 //! (DS/KairosDatastore.java `groupByTypeAndTag`, GB/TagGroupBy.java; spec query-engine.md §3.2, §4.1).
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use protocols::java_cmp;
 use protocols::json::format::push_quoted;
@@ -32,23 +33,21 @@ impl RowGroup {
 
     /// Union of the rows' tags: names and values sorted (Java `TreeMultimap`).
     pub fn tags(&self) -> Vec<(String, Vec<String>)> {
-        let mut tags: Vec<(String, Vec<String>)> = Vec::new();
+        let mut union: HashMap<&str, HashSet<&str>> = HashMap::new();
         for row in &self.rows {
             for (n, v) in &row.tags {
-                match tags.iter_mut().find(|(name, _)| name == n) {
-                    Some((_, vs)) => {
-                        if !vs.contains(v) {
-                            vs.push(v.clone());
-                        }
-                    }
-                    None => tags.push((n.clone(), vec![v.clone()])),
-                }
+                union.entry(n.as_str()).or_default().insert(v.as_str());
             }
         }
+        let mut tags: Vec<(String, Vec<String>)> = union
+            .into_iter()
+            .map(|(n, vs)| {
+                let mut vs: Vec<String> = vs.into_iter().map(str::to_string).collect();
+                vs.sort_by(|a, b| java_cmp(a, b));
+                (n.to_string(), vs)
+            })
+            .collect();
         tags.sort_by(|a, b| java_cmp(&a.0, &b.0));
-        for (_, vs) in &mut tags {
-            vs.sort_by(|a, b| java_cmp(a, b));
-        }
         tags
     }
 }
@@ -64,8 +63,7 @@ pub fn group_rows(rows: Vec<RowKey>, tag_names: Option<&[String]>) -> Vec<RowGro
     }
     // (type, key) → group; collisions of the separator-less key share a group (Java quirk).
     let mut keyed: Vec<(&'static str, String, RowGroup)> = Vec::new();
-    let mut index: std::collections::HashMap<(&'static str, String), usize> =
-        std::collections::HashMap::new();
+    let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
     for row in rows {
         let t = group_type(&row.data_type);
         let (key, entry) = match tag_names {
