@@ -87,7 +87,8 @@ pub fn prefetch(
                             0,
                         )),
                     };
-                    spilled = Some((*end, 0));
+                    // What this row holds so far goes first, and counts.
+                    spilled = Some((*end, points.len() as u64));
                     for p in points.drain(..) {
                         *end += write_point(w, &p)?;
                     }
@@ -309,5 +310,59 @@ mod tests {
             format!("{err:?}").contains("Query exceeded limit of 10"),
             "{err:?}"
         );
+    }
+
+    /// Rows spill mid-row, at their first batch or never, with batches of any size: every row
+    /// reads back whole (a row that spilled mid-row once lost what it held in memory).
+    #[test]
+    fn rows_that_spill_midway_read_back_whole() {
+        struct Batches(Vec<DataPoint>, usize, usize);
+        impl PointReader for Batches {
+            fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+                let end = (self.1 + self.2).min(self.0.len());
+                out.extend_from_slice(&self.0[self.1..end]);
+                let more = end > self.1;
+                self.1 = end;
+                Ok(more)
+            }
+        }
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..50 {
+            let sizes: Vec<usize> = (0..40).map(|_| rnd(30) as usize).collect();
+            let batch = 1 + rnd(7) as usize;
+            let budget = rnd(200) as usize;
+            let series = |i: usize| -> Vec<DataPoint> {
+                (0..sizes[i])
+                    .map(|k| DataPoint::long(k as i64, (i * 100 + k) as i64))
+                    .collect()
+            };
+            let rows: Vec<RowKey> = (0..sizes.len()).map(row).collect();
+            let open = |r: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+                let i: usize = r.tags[0].1[1..].parse().unwrap();
+                Ok(Box::new(Batches(series(i), 0, batch)))
+            };
+            let monitor = Monitor::start(QueryLimits::default());
+            let f = prefetch(rows, &open, &monitor, budget).unwrap();
+            assert_eq!(
+                f.sample_size,
+                sizes.iter().sum::<usize>() as u64,
+                "round {round}"
+            );
+            for (i, n) in sizes.iter().enumerate() {
+                let got = drain(f.points.reader(&row(i)));
+                assert_eq!(
+                    got.len(),
+                    *n,
+                    "round {round} row {i} budget {budget} batch {batch}"
+                );
+                assert_eq!(got, series(i), "round {round} row {i}");
+            }
+        }
     }
 }
