@@ -83,14 +83,6 @@ pub trait Datastore: Send + Sync {
     fn counts_cost_a_read(&self) -> bool {
         false
     }
-    /// [`Datastore::count_points`] of each row, in order (a store may batch the lookups).
-    fn count_points_many(
-        &self,
-        rows: &[RowKey],
-        range: &ReadRange,
-    ) -> Result<Vec<u64>, DatastoreError> {
-        rows.iter().map(|r| self.count_points(r, range)).collect()
-    }
     /// A reader over the points of `row` in `range`.
     fn read_points(
         &self,

@@ -20,8 +20,6 @@ use crate::http::ApiError;
 
 /// Points pulled from the merge per step.
 const BATCH: usize = 4096;
-/// Rows counted per datastore call.
-const COUNT_SLICE: usize = 1024;
 /// Points a metric query reads before its groups are worth running on several threads.
 const PARALLEL_POINTS: u64 = 200_000;
 
@@ -158,15 +156,12 @@ fn count_rows(
     monitor: &Monitor,
 ) -> Result<(Vec<RowKey>, u64), ApiError> {
     let (mut rows, mut sample_size) = (Vec::new(), 0u64);
-    // Counted in slices, so the time limit is checked while a large query counts.
-    for slice in found.chunks(COUNT_SLICE) {
+    for row in found {
         monitor.check_time()?;
-        let counts = engine.datastore.count_points_many(slice, range)?;
-        for (row, n) in slice.iter().zip(counts) {
-            if n > 0 {
-                sample_size += n;
-                rows.push(row.clone());
-            }
+        let n = engine.datastore.count_points(&row, range)?;
+        if n > 0 {
+            sample_size += n;
+            rows.push(row);
         }
     }
     Ok((rows, sample_size))

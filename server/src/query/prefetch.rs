@@ -65,7 +65,7 @@ pub fn prefetch(
     let mut kept = Vec::new();
     let (mut sample_size, mut in_memory) = (0u64, 0usize);
     let mut file: Option<(BufWriter<File>, u64)> = None;
-    let mut batch = Vec::new();
+    let (mut batch, mut rec) = (Vec::new(), Vec::new());
     for slice in rows.chunks(ROWS_AT_ONCE) {
         let readers = slice.iter().map(open).collect::<Result<Vec<_>, _>>()?;
         for (row, mut reader) in slice.iter().zip(readers) {
@@ -90,13 +90,13 @@ pub fn prefetch(
                     // What this row holds so far goes first, and counts.
                     spilled = Some((*end, points.len() as u64));
                     for p in points.drain(..) {
-                        *end += write_point(w, &p)?;
+                        *end += write_point(w, &p, &mut rec)?;
                     }
                 }
                 match (&mut spilled, &mut file) {
                     (Some((_, count)), Some((w, end))) => {
                         for p in &batch {
-                            *end += write_point(w, p)?;
+                            *end += write_point(w, p, &mut rec)?;
                         }
                         *count += batch.len() as u64;
                     }
@@ -143,11 +143,11 @@ pub fn prefetch(
     })
 }
 
-/// Writes one point; returns the bytes written.
-fn write_point(w: &mut BufWriter<File>, p: &DataPoint) -> Result<u64, ApiError> {
-    let mut rec = Vec::with_capacity(17);
-    encode(p, &mut rec).map_err(spill_err)?;
-    w.write_all(&rec).map_err(spill_err)?;
+/// Writes one point through the scratch buffer `rec`; returns the bytes written.
+fn write_point(w: &mut BufWriter<File>, p: &DataPoint, rec: &mut Vec<u8>) -> Result<u64, ApiError> {
+    rec.clear();
+    encode(p, rec).map_err(spill_err)?;
+    w.write_all(rec).map_err(spill_err)?;
     Ok(rec.len() as u64)
 }
 
