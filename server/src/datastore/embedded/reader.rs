@@ -146,6 +146,19 @@ impl RowReader {
         })
     }
 
+    /// Appends `c` to `out` unless it expired; true when it was appended.
+    fn emit(&mut self, c: Cell, out: &mut Vec<DataPoint>) -> bool {
+        if !live(&c, self.now_ms) {
+            return false;
+        }
+        out.push(DataPoint {
+            timestamp: c.ts,
+            value: c.value,
+        });
+        self.emitted += 1;
+        true
+    }
+
     /// Pending points before the next buffered one: they need no comparison each.
     fn clear_run(&self) -> usize {
         let rest = &self.pending[self.pos..];
@@ -178,13 +191,8 @@ impl PointReader for RowReader {
             if run > 0 {
                 for _ in 0..run {
                     let c = self.take_pending();
-                    if live(&c, self.now_ms) {
-                        out.push(DataPoint {
-                            timestamp: c.ts,
-                            value: c.value,
-                        });
+                    if self.emit(c, out) {
                         added += 1;
-                        self.emitted += 1;
                         if added == self.batch || self.emitted >= limit {
                             break;
                         }
@@ -196,13 +204,8 @@ impl PointReader for RowReader {
                 self.iter = None;
                 return Ok(added > 0);
             };
-            if live(&c, self.now_ms) {
-                out.push(DataPoint {
-                    timestamp: c.ts,
-                    value: c.value,
-                });
+            if self.emit(c, out) {
                 added += 1;
-                self.emitted += 1;
             }
         }
         if self.emitted >= limit {
