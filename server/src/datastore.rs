@@ -76,6 +76,17 @@ pub trait Datastore: Send + Sync {
         end: i64,
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError>;
+    /// [`find_rows`](Datastore::find_rows) for a data read: may also list rows deleted whole
+    /// elsewhere since (reading them yields no point), so a store can reuse what it found.
+    fn find_rows_to_read(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<Vec<RowKey>, DatastoreError> {
+        self.find_rows(metric, start, end, filter)
+    }
     /// How many points of `row` fall in `range` (at most `range.limit` when set).
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError>;
     /// True when counting a row costs about as much as reading it: the query engine then

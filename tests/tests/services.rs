@@ -204,3 +204,78 @@ fn two_ingest_nodes_and_a_query_node_share_one_keyspace() {
         assert!(names.contains(m), "{m} not in {names:?}");
     }
 }
+
+/// Host tags of the series a raw query on `node` returns, with their point counts.
+fn hosts(node: &Server, metric: &str, filter: Value) -> BTreeMap<String, usize> {
+    let body = json!({"start_absolute": 0, "metrics": [{"name": metric, "tags": filter,
+                      "group_by": [{"name": "tag", "tags": ["host"]}]}]});
+    let r = node.post_json("/api/v1/datapoints/query", &body);
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    let mut out = BTreeMap::new();
+    for result in v["queries"][0]["results"].as_array().expect("results") {
+        let n = values(result).len();
+        // No row at all: one result without tags. A row read from a stale key but holding
+        // no point must not show up as an empty group either.
+        match result["tags"]["host"][0].as_str() {
+            Some(host) => assert!(out.insert(host.to_string(), n).is_none(), "{v}"),
+            None => assert_eq!(n, 0, "{v}"),
+        }
+    }
+    out
+}
+
+fn write(node: &Server, metric: &str, host: &str, from: i64, n: i64) {
+    let points: Vec<Value> = (0..n).map(|i| json!([T0 + from + i, i])).collect();
+    let body = json!([{"name": metric, "tags": {"host": host}, "datapoints": points}]);
+    let r = node.post_json("/api/v1/datapoints", &body);
+    assert_eq!(r.status, 204, "{r:?}");
+}
+
+/// The query node reuses the row keys it read (the `row_keys` cache checked by `mtime`):
+/// a series another node adds to the same row time shows at once, and a series another
+/// node deletes is gone at once, both right after the node that did it answered.
+#[test]
+fn a_query_node_sees_series_another_node_adds_or_deletes_at_once() {
+    let ks = Keyspace(unique_name("kscache").replace('.', "_"));
+    let w = node("all", &ks.0);
+    let q = node("query", &ks.0);
+    let metric = unique_name("cache");
+    write(&w, &metric, "a", 0, 10);
+    let want = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
+        pairs.iter().map(|(h, n)| (h.to_string(), *n)).collect()
+    };
+    // Twice: the second answer comes from the cached keys.
+    for _ in 0..2 {
+        assert_eq!(hosts(&q, &metric, json!({})), want(&[("a", 10)]));
+    }
+    // Same row time, new series, written by the other node.
+    write(&w, &metric, "b", 100, 5);
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[("a", 10), ("b", 5)]));
+    assert_eq!(hosts(&q, &metric, json!({"host": "b"})), want(&[("b", 5)]));
+    // More points for a known series need no new key.
+    write(&w, &metric, "a", 10, 3);
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[("a", 13), ("b", 5)]));
+    // A whole series deleted by the other node.
+    let del = json!({"start_absolute": 0, "metrics": [{"name": metric, "tags": {"host": "a"}}]});
+    let r = w.post_json("/api/v1/datapoints/delete", &del);
+    assert_eq!(r.status, 204, "{r:?}");
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[("b", 5)]));
+    // The metadata call reads the index afresh.
+    let tags = q.post_json(
+        "/api/v1/datapoints/query/tags",
+        &json!({"start_absolute": 0, "metrics": [{"name": metric}]}),
+    );
+    assert_eq!(tags.status, 200, "{tags:?}");
+    assert_eq!(
+        tags.json()["queries"][0]["results"][0]["tags"]["host"],
+        json!(["b"])
+    );
+    // A delete through the query node itself, then a new series.
+    let del_b = json!({"start_absolute": 0, "metrics": [{"name": metric, "tags": {"host": "b"}}]});
+    let r = q.post_json("/api/v1/datapoints/delete", &del_b);
+    assert_eq!(r.status, 204, "{r:?}");
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[]));
+    write(&w, &metric, "c", 200, 2);
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[("c", 2)]));
+}

@@ -26,6 +26,7 @@
 mod cache;
 pub mod cql;
 mod delete;
+mod key_cache;
 mod legacy;
 pub mod options;
 mod read;
@@ -50,6 +51,7 @@ pub use options::CassandraOptions;
 use super::column_name::RowSpec;
 use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, TagFilter};
 use cache::SeenCache;
+use key_cache::KeyCache;
 use session::{engine, now_ms, Statements};
 use write::WriteCaches;
 
@@ -64,6 +66,8 @@ pub struct Inner {
     reads: Semaphore,
     /// Encoded `kairos_legacy` keys found through `row_key_index`: pre-1.0 values.
     legacy_keys: Mutex<HashSet<Vec<u8>>>,
+    /// `row_keys` partitions read by data queries.
+    key_cache: Mutex<KeyCache>,
 }
 
 /// The Cassandra store.
@@ -102,6 +106,10 @@ impl CassandraStore {
                 }),
                 reads: Semaphore::new(options.simultaneous_queries),
                 legacy_keys: Mutex::new(HashSet::new()),
+                key_cache: Mutex::new(KeyCache::new(
+                    std::time::Duration::from_secs(options.read_row_key_cache_seconds),
+                    key_cache::CAPACITY,
+                )),
                 options,
             })
         })?;
@@ -177,7 +185,31 @@ impl Datastore for CassandraStore {
         end: i64,
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError> {
-        self.block_on(rows::find_rows(&self.inner, metric, start, end, filter))
+        self.block_on(rows::find_rows(
+            &self.inner,
+            metric,
+            start,
+            end,
+            filter,
+            false,
+        ))
+    }
+
+    fn find_rows_to_read(
+        &self,
+        metric: &str,
+        start: i64,
+        end: i64,
+        filter: &TagFilter,
+    ) -> Result<Vec<RowKey>, DatastoreError> {
+        self.block_on(rows::find_rows(
+            &self.inner,
+            metric,
+            start,
+            end,
+            filter,
+            true,
+        ))
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {

@@ -47,9 +47,15 @@ impl Engine {
         TagFilter::new(&m.tags, &self.regex_prefix).map_err(|e| ApiError::Internal(Some(e.0)))
     }
 
-    fn rows(&self, m: &MetricQuery) -> Result<Vec<RowKey>, ApiError> {
+    /// The rows `m` selects; `to_read` when their points will be read.
+    fn rows(&self, m: &MetricQuery, to_read: bool) -> Result<Vec<RowKey>, ApiError> {
         let filter = self.filter(m)?;
-        let rows = self.datastore.find_rows(&m.name, m.start, m.end, &filter)?;
+        let rows = if to_read {
+            self.datastore
+                .find_rows_to_read(&m.name, m.start, m.end, &filter)?
+        } else {
+            self.datastore.find_rows(&m.name, m.start, m.end, &filter)?
+        };
         super::limits::check_row_keys(self.limits, rows.len())?;
         Ok(rows)
     }
@@ -82,7 +88,7 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
     let monitor = Monitor::start(engine.limits);
     let range = range(m);
-    let found = engine.rows(m)?;
+    let found = engine.rows(m, true)?;
     let (rows, sample_size, fetched) = if engine.datastore.counts_cost_a_read() {
         let open = |row: &RowKey| engine.datastore.read_points(row, &range);
         let f = prefetch::prefetch(found, &open, &monitor, prefetch::MEMORY_BUDGET)?;
@@ -402,7 +408,7 @@ fn push_tags(buf: &mut Vec<u8>, tags: &[(String, Vec<String>)]) {
 pub fn run_tags(engine: &Engine, query: &Query, out: &mut Output) -> Result<(), ApiError> {
     out.buf().extend_from_slice(b"{\"queries\":[");
     for (i, m) in query.metrics.iter().enumerate() {
-        let rows = engine.rows(m)?;
+        let rows = engine.rows(m, false)?;
         let group = RowGroup {
             group_type: None,
             tag_entry: None,

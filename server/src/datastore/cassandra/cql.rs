@@ -85,6 +85,9 @@ pub const ROW_KEY_INDEX_DELETE_ROW: &str = "DELETE FROM row_key_index WHERE KEY 
 pub const ROW_KEY_TIME_QUERY: &str = "SELECT row_time FROM row_key_time_index WHERE metric = ? AND table_name = ? AND row_time >= ? AND row_time <= ?";
 /// Row keys of one row time.
 pub const ROW_KEY_QUERY: &str = "SELECT row_time, data_type, tags, TTL (value) FROM row_keys WHERE metric = ? AND table_name = ? AND row_time = ?";
+/// The static `mtime` of one row time's `row_keys` partition (ours: the key cache's check).
+pub const ROW_KEY_MTIME_QUERY: &str =
+    "SELECT DISTINCT mtime FROM row_keys WHERE metric = ? AND table_name = ? AND row_time = ?";
 /// Removes one row time.
 pub const ROW_KEY_TIME_DELETE: &str =
     "DELETE FROM row_key_time_index WHERE metric = ? AND table_name = ? AND row_time = ?";

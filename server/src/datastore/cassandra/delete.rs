@@ -129,7 +129,8 @@ pub async fn delete(
     end: i64,
     filter: &TagFilter,
 ) -> Result<(), DatastoreError> {
-    let rows = find_rows(inner, metric, start, end, filter).await?;
+    let rows = find_rows(inner, metric, start, end, filter, false).await?;
+    inner.key_cache.lock().forget_metric(metric);
     let now = now_ms();
     let tagged = !filter.is_empty();
     let whole: Vec<bool> = stream::iter(rows.iter())

@@ -50,6 +50,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "write_batch_size",
     "write_concurrency",
     "request_retries",
+    "read_row_key_cache_seconds",
 ];
 
 /// Column unit configured for a fresh keyspace (`row_time_unit`).
@@ -106,6 +107,9 @@ pub struct CassandraOptions {
     pub write_concurrency: usize,
     /// Retries of a request after a transient error (ours).
     pub retries: u32,
+    /// How long data queries may reuse a `row_keys` partition whose `mtime` is unchanged
+    /// (ours; 0 = read it every time).
+    pub read_row_key_cache_seconds: u64,
     /// `tag_indexed_row_key_lookup_metrics`: metric (or `*`) → indexed tags (`*` = all).
     pub tag_index: super::tag_index::TagIndexConfig,
 }
@@ -136,6 +140,7 @@ impl Default for CassandraOptions {
             write_batch_size: 200,
             write_concurrency: 10,
             retries: 4,
+            read_row_key_cache_seconds: 30,
             tag_index: Default::default(),
         }
     }
@@ -309,6 +314,11 @@ pub fn apply(
             o.retries = v
                 .parse()
                 .map_err(|_| bad(shown, v, "expected a number of retries"))?
+        }
+        "read_row_key_cache_seconds" => {
+            o.read_row_key_cache_seconds = v
+                .parse()
+                .map_err(|_| bad(shown, v, "expected seconds (0 turns the cache off)"))?
         }
         _ => return Ok(false),
     }

@@ -156,6 +156,8 @@ pub struct Statements {
     pub row_times: PreparedStatement,
     /// Row keys of a row time.
     pub row_keys: PreparedStatement,
+    /// The static `mtime` of a row time's `row_keys` partition.
+    pub row_keys_mtime: PreparedStatement,
     /// Column reads: asc, desc, asc limit, desc limit.
     pub points: [PreparedStatement; 4],
     /// Column count.
@@ -204,6 +206,7 @@ impl Statements {
             legacy_index: p(cql::ROW_KEY_INDEX_QUERY, r, true).await?,
             row_times: p(cql::ROW_KEY_TIME_QUERY, r, true).await?,
             row_keys: p(cql::ROW_KEY_QUERY, r, true).await?,
+            row_keys_mtime: p(cql::ROW_KEY_MTIME_QUERY, r, false).await?,
             points: [
                 p(cql::DATA_POINTS_QUERY_ASC, r, true).await?,
                 p(cql::DATA_POINTS_QUERY_DESC, r, true).await?,
