@@ -1,7 +1,9 @@
 //! The ingest core: one queue between the front-ends (HTTP, telnet) and the datastore.
 //!
 //! Front-ends call [`Ingest::submit`] and await the returned future; it resolves once the
-//! points are durable. A single writer thread drains the queue and writes everything waiting
+//! points are durable. A front-end that keeps reading meanwhile (telnet) calls
+//! [`Ingest::enqueue`]: batches take their place in the queue in call order, and each one's
+//! [`Durable`] future says when it is stored. A single writer thread drains the queue and writes everything waiting
 //! in one datastore call (group commit), so concurrent clients share one sync.
 
 use std::sync::Arc;
@@ -42,14 +44,29 @@ pub enum Wait {
     AtMost(Duration),
 }
 
+/// Resolves once a queued batch is durable (or failed).
+pub type Durable = BoxFuture<'static, Result<(), IngestError>>;
+
 /// Accepts batches of points; the future resolves when they are durable.
 pub trait Ingest: Send + Sync {
+    /// Queues `batch`, waiting for room as `wait` allows; resolves once it is in the queue,
+    /// with the future of its durability. Batches enqueued one after the other (each
+    /// awaited before the next call) are written in that order.
+    fn enqueue(
+        &self,
+        batch: Vec<SeriesPoints>,
+        wait: Wait,
+    ) -> BoxFuture<'static, Result<Durable, IngestError>>;
+
     /// Queues `batch`, waiting for room as `wait` allows; resolves `Ok` once it is durable.
     fn submit(
         &self,
         batch: Vec<SeriesPoints>,
         wait: Wait,
-    ) -> BoxFuture<'static, Result<(), IngestError>>;
+    ) -> BoxFuture<'static, Result<(), IngestError>> {
+        let queued = self.enqueue(batch, wait);
+        Box::pin(async move { queued.await?.await })
+    }
 
     /// Points queued or being written now.
     fn queued_points(&self) -> usize {
@@ -59,6 +76,24 @@ pub trait Ingest: Send + Sync {
     /// Whether the queue is saturated: its point budget is used up or a sender is waiting.
     fn saturated(&self) -> bool {
         false
+    }
+}
+
+/// One submission counted in the `ingest_queue_depth` metric while it lives.
+struct QueueDepth;
+
+impl QueueDepth {
+    fn enter() -> Self {
+        let depth = &crate::metrics::metrics().ingest_queue_depth;
+        depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        QueueDepth
+    }
+}
+
+impl Drop for QueueDepth {
+    fn drop(&mut self) {
+        let depth = &crate::metrics::metrics().ingest_queue_depth;
+        depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -107,11 +142,11 @@ impl IngestCore {
 }
 
 impl Ingest for IngestCore {
-    fn submit(
+    fn enqueue(
         &self,
         batch: Vec<SeriesPoints>,
         wait: Wait,
-    ) -> BoxFuture<'static, Result<(), IngestError>> {
+    ) -> BoxFuture<'static, Result<Durable, IngestError>> {
         let tx = self.tx.lock().clone();
         let room = self.room.clone();
         let waiting = self.waiting.clone();
@@ -124,7 +159,7 @@ impl Ingest for IngestCore {
         Box::pin(async move {
             let tx = tx.ok_or(IngestError::Closed)?;
             let waiter = WaitGuard::enter(&waiting, room.available_permits() < points as usize);
-            let _permit = match wait {
+            let permit = match wait {
                 Wait::Forever => room
                     .acquire_many_owned(points)
                     .await
@@ -138,14 +173,16 @@ impl Ingest for IngestCore {
             };
             drop(waiter);
             let (done, wait) = oneshot::channel();
-            let depth = &crate::metrics::metrics().ingest_queue_depth;
-            depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let result = match tx.send(Job { batch, done }).await {
-                Ok(()) => wait.await.map_err(|_| IngestError::Closed).and_then(|r| r),
-                Err(_) => Err(IngestError::Closed),
-            };
-            depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-            result
+            let depth = QueueDepth::enter();
+            tx.send(Job { batch, done })
+                .await
+                .map_err(|_| IngestError::Closed)?;
+            let durable: Durable = Box::pin(async move {
+                // The room and the depth are given back once the batch is written.
+                let _held = (permit, depth);
+                wait.await.map_err(|_| IngestError::Closed).and_then(|r| r)
+            });
+            Ok(durable)
         })
     }
 

@@ -12,7 +12,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::ingest::{IngestRef, Wait};
+use std::collections::VecDeque;
+
+use futures_util::FutureExt;
+
+use crate::ingest::{Durable, IngestRef, Wait};
 use crate::listener::Listener;
 use crate::metrics::metrics;
 use crate::state::version_text;
@@ -58,8 +62,56 @@ impl TelnetServer {
     }
 }
 
-/// One connection: read what is available, apply every whole line, store the points (waiting
-/// until they are durable before reading on), repeat.
+/// Batches of one connection queued but not yet known durable; reading goes on meanwhile.
+const IN_FLIGHT: usize = 4;
+
+/// Batches a connection queued, oldest first, with their line counts.
+#[derive(Default)]
+struct Pending(VecDeque<(u64, Durable)>);
+
+impl Pending {
+    /// Counts the outcome of one batch.
+    fn settle(peer: SocketAddr, n: u64, result: Result<(), crate::ingest::IngestError>) {
+        match result {
+            Ok(()) => {
+                metrics()
+                    .telnet_lines_accepted
+                    .fetch_add(n, Ordering::Relaxed);
+            }
+            Err(e) => {
+                metrics()
+                    .telnet_lines_rejected
+                    .fetch_add(n, Ordering::Relaxed);
+                tracing::error!(%peer, error = %e, lines = n, "telnet points not stored");
+            }
+        }
+    }
+
+    /// Waits until at most `keep` batches are outstanding; settles those already done.
+    async fn wait_until(&mut self, peer: SocketAddr, keep: usize) {
+        loop {
+            let must = self.0.len() > keep;
+            let Some((n, durable)) = self.0.front_mut() else {
+                return;
+            };
+            let n = *n;
+            let result = if must {
+                durable.await
+            } else {
+                match durable.now_or_never() {
+                    Some(r) => r,
+                    None => return,
+                }
+            };
+            self.0.pop_front();
+            Self::settle(peer, n, result);
+        }
+    }
+}
+
+/// One connection: read what is available, parse every whole line, queue the points and read
+/// on while up to [`IN_FLIGHT`] batches are being written; a `version` answer, the end of
+/// the connection and shutdown wait until every earlier point is durable.
 async fn serve(
     mut stream: TcpStream,
     peer: SocketAddr,
@@ -69,13 +121,25 @@ async fn serve(
 ) -> std::io::Result<()> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut discarding = false;
+    let mut pending = Pending::default();
     loop {
-        let n = tokio::select! {
-            r = stream.read_buf(&mut buf) => r?,
-            _ = stop.changed() => return Ok(()),
+        let read = tokio::select! {
+            r = stream.read_buf(&mut buf) => r,
+            _ = stop.changed() => {
+                pending.wait_until(peer, 0).await;
+                return Ok(());
+            }
+        };
+        let n = match read {
+            Ok(n) => n,
+            Err(e) => {
+                pending.wait_until(peer, 0).await;
+                return Err(e);
+            }
         };
         if n == 0 {
             // Bytes after the last newline are never processed, as in Java.
+            pending.wait_until(peer, 0).await;
             return Ok(());
         }
         let mut batch = Vec::new();
@@ -122,20 +186,18 @@ async fn serve(
         }
         if !batch.is_empty() {
             let n = batch.len() as u64;
-            match ingest.submit(batch, Wait::Forever).await {
-                Ok(()) => {
-                    metrics()
-                        .telnet_lines_accepted
-                        .fetch_add(n, Ordering::Relaxed);
-                }
-                Err(e) => {
-                    metrics()
-                        .telnet_lines_rejected
-                        .fetch_add(n, Ordering::Relaxed);
-                    tracing::error!(%peer, error = %e, lines = n, "telnet points not stored");
-                }
+            // Reading pauses while the queue is full.
+            match ingest.enqueue(batch, Wait::Forever).await {
+                Ok(durable) => pending.0.push_back((n, durable)),
+                Err(e) => Pending::settle(peer, n, Err(e)),
             }
         }
+        let keep = if reply.is_empty() && !close {
+            IN_FLIGHT
+        } else {
+            0
+        };
+        pending.wait_until(peer, keep).await;
         if !reply.is_empty() {
             stream.write_all(&reply).await?;
         }

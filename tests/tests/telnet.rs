@@ -239,3 +239,40 @@ fn crlf_and_several_connections() {
         "{v}"
     );
 }
+
+/// The server reads on while earlier lines are being written; the points still land in line
+/// order (a later line for the same timestamp wins), and `version` answers only once every
+/// earlier line is queryable.
+#[test]
+fn lines_written_while_reading_on_keep_their_order() {
+    let s = Server::start();
+    let mut t = s.telnet();
+    const STAMPS: i64 = 500;
+    const LINES: i64 = 60_000;
+    // ~4 MB in 200 writes: many reads, so several batches are in flight at once.
+    for chunk in 0..(LINES / 300) {
+        let mut text = String::new();
+        for k in chunk * 300..(chunk + 1) * 300 {
+            text.push_str(&format!(
+                "putm tel.order {} {k} host=a pad=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+                T0 + k % STAMPS
+            ));
+        }
+        t.send_raw(text.as_bytes()).expect("send lines");
+    }
+    t.version().expect("version answer after the lines");
+    // No waiting: the answer means the points are stored.
+    let v = s.query(&query("tel.order", T0, T0 + STAMPS));
+    let got = values(&results(&v, 0)[0]);
+    let want: Vec<_> = (0..STAMPS)
+        .map(|i| (T0 + i, json!(LINES - STAMPS + i)))
+        .collect();
+    assert_eq!(got.len(), want.len(), "{} stamps", got.len());
+    let wrong: Vec<_> = got
+        .iter()
+        .zip(&want)
+        .filter(|(g, w)| g != w)
+        .take(5)
+        .collect();
+    assert!(wrong.is_empty(), "last line must win: {wrong:?}");
+}

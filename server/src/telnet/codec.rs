@@ -17,7 +17,7 @@ pub enum Line {
 /// the state of an over-long line across reads.
 pub fn next_line(buf: &mut BytesMut, max: usize, discarding: &mut bool) -> Option<Line> {
     loop {
-        match buf.iter().position(|b| *b == b'\n') {
+        match memchr::memchr(b'\n', buf) {
             Some(pos) => {
                 let mut line = buf.split_to(pos + 1);
                 line.truncate(pos);
