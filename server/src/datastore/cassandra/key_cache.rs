@@ -1,7 +1,8 @@
 //! Row keys read from `row_keys`, reused by data queries while their partition's static
-//! `mtime` stays the same. Every row-key insert (Java's and ours, `ROW_KEY_INSERT`) sets
-//! `mtime = now()`, so a row added by any node changes it, and one `SELECT DISTINCT mtime`
-//! replaces reading the partition's thousands of keys again.
+//! `mtime` stays the same. Every row-key insert (Java's and ours, `ROW_KEY_INSERT`; Java:
+//! DS/cassandra/ClusterConnection.java) sets `mtime = now()`, so a row added by any node
+//! changes it, and one `SELECT DISTINCT mtime` replaces reading the partition's thousands of
+//! keys again. A partition without `mtime` (written by something else) is never cached.
 //!
 //! What a stale entry could still hold, and why data queries may use it:
 //! - a row another node deleted whole: its data went with it, so reading it yields no point
@@ -83,6 +84,8 @@ impl KeyCache {
         now: Instant,
     ) -> Option<Arc<Vec<CachedKey>>> {
         self.tick += 1;
+        // Without `mtime` a new key would go unnoticed.
+        mtime?;
         let e = self.entries.get_mut(metric)?.get_mut(&row_time)?;
         if e.mtime != mtime || now.saturating_duration_since(e.fetched) >= self.max_age {
             return None;
@@ -100,7 +103,7 @@ impl KeyCache {
         keys: Arc<Vec<CachedKey>>,
         fetched: Instant,
     ) {
-        if !self.enabled() || keys.len() > self.capacity {
+        if !self.enabled() || mtime.is_none() || keys.len() > self.capacity {
             return;
         }
         self.tick += 1;
@@ -213,6 +216,15 @@ mod tests {
         assert!(c.get("n", 0, uuid(1), t0).is_none(), "another metric");
         let late = t0 + Duration::from_secs(10);
         assert!(c.get("m", 0, uuid(1), late).is_none(), "too old");
+    }
+
+    #[test]
+    fn partitions_without_mtime_are_not_cached() {
+        let t0 = Instant::now();
+        let mut c = KeyCache::new(Duration::from_secs(10), 100);
+        c.put("m", 0, None, keys("m", 0, 3), t0);
+        assert!(c.get("m", 0, None, t0).is_none());
+        assert_eq!(c.held(), 0);
     }
 
     #[test]
