@@ -241,8 +241,8 @@ fn crlf_and_several_connections() {
 }
 
 /// The server reads on while earlier lines are being written; the points still land in line
-/// order (a later line for the same timestamp wins), and `version` answers only once every
-/// earlier line is queryable.
+/// order (a later line for the same timestamp wins; on Cassandra only within one write), and
+/// `version` answers only once every earlier line is queryable.
 #[test]
 fn lines_written_while_reading_on_keep_their_order() {
     let s = Server::start();
@@ -268,6 +268,18 @@ fn lines_written_while_reading_on_keep_their_order() {
         .map(|i| (T0 + i, json!(LINES - STAMPS + i)))
         .collect();
     assert_eq!(got.len(), want.len(), "{} stamps", got.len());
+    if std::env::var("KAIROSDB_TEST_DATASTORE").as_deref() == Ok("cassandra") {
+        // Cassandra settles two writes of one cell carrying the same millisecond write
+        // timestamp by value (Java's `USING TIMESTAMP` in ms, CQLBatch.java); within one
+        // write the later point wins. So here: every stamp holds one of its own values.
+        let foreign: Vec<_> = got
+            .iter()
+            .filter(|(t, v)| v.as_i64().is_none_or(|v| v % STAMPS != t - T0))
+            .take(5)
+            .collect();
+        assert!(foreign.is_empty(), "values of other stamps: {foreign:?}");
+        return;
+    }
     let wrong: Vec<_> = got
         .iter()
         .zip(&want)

@@ -156,9 +156,20 @@ pub fn plan(
         }
     }
     // Points of one partition side by side: a batch then holds few partitions, which costs
-    // Cassandra far less than one mutation per point (every point carries the same write
-    // timestamp, so their order decides nothing; the sort is stable anyway).
-    p.points.sort_by_key(|pt| pt.key);
+    // Cassandra far less than one mutation per point.
+    p.points.sort_by_key(|pt| (pt.key, pt.column));
+    // Every statement of a write carries the same write timestamp (Java's `m_now`, in ms,
+    // DS/cassandra/CQLBatch.java), so Cassandra would settle one cell written twice here by
+    // comparing values. The point that came later wins instead, as on the embedded store:
+    // the sort is stable, so it is the last of its run.
+    let mut kept: Vec<PointRow> = Vec::with_capacity(p.points.len());
+    for pt in p.points.drain(..) {
+        match kept.last_mut() {
+            Some(l) if l.key == pt.key && l.column == pt.column => *l = pt,
+            _ => kept.push(pt),
+        }
+    }
+    p.points = kept;
     Ok(p)
 }
 

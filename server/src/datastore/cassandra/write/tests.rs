@@ -142,6 +142,32 @@ fn one_index_entry_per_row_and_row_time() {
 }
 
 #[test]
+fn a_cell_written_twice_in_one_write_keeps_the_later_point() {
+    let o = CassandraOptions::default();
+    let spec = RowSpec::default();
+    // Larger first: Cassandra alone would keep 9 (same write timestamp, larger value).
+    let first = series("m", 0, &[(5, Value::Long(9)), (6, Value::Long(1))]);
+    let second = series("m", 0, &[(5, Value::Long(2)), (7, Value::Long(3))]);
+    let p = plan(&[first, second], &spec, &o, &mut caches(), 0).unwrap();
+    assert_eq!(p.point_count(), 3);
+    let cells: Vec<([u8; 4], Vec<u8>)> = p
+        .points
+        .iter()
+        .map(|pt| (pt.column, pt.value.clone()))
+        .collect();
+    let long = |v: i64| {
+        let mut b = Vec::new();
+        value_codec::encode(&Value::Long(v), &mut b).unwrap();
+        b
+    };
+    let col = |t: i64| spec.column_name(0, t);
+    assert_eq!(
+        cells,
+        vec![(col(5), long(2)), (col(6), long(1)), (col(7), long(3))]
+    );
+}
+
+#[test]
 fn refusals() {
     let o = CassandraOptions::default();
     let spec = RowSpec::default();
