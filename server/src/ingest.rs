@@ -3,8 +3,9 @@
 //! Front-ends call [`Ingest::submit`] and await the returned future; it resolves once the
 //! points are durable. A front-end that keeps reading meanwhile (telnet) calls
 //! [`Ingest::enqueue`]: batches take their place in the queue in call order, and each one's
-//! [`Durable`] future says when it is stored. A single writer thread drains the queue and writes everything waiting
-//! in one datastore call (group commit), so concurrent clients share one sync.
+//! [`Durable`] future says when it is stored. A single writer thread drains the queue and
+//! writes everything waiting in one datastore call (group commit), so concurrent clients
+//! share one sync.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;

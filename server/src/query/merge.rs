@@ -176,15 +176,8 @@ impl Merger {
             self.keys.sort_by_key(|k| (k.0, k.1));
         }
         out.reserve(self.keys.len());
-        for &(timestamp, _, i) in &self.keys {
-            let slot = &mut self.gathered[i as usize];
-            out.push(std::mem::replace(
-                slot,
-                DataPoint {
-                    timestamp,
-                    value: Value::Null,
-                },
-            ));
+        for &(_, _, i) in &self.keys {
+            out.push(take_point(&mut self.gathered[i as usize]));
         }
         Ok(true)
     }

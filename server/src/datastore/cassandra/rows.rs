@@ -135,16 +135,15 @@ pub async fn find_rows(
             CqlTimestamp(end),
         ),
     );
-    let cached = to_read && inner.key_cache.lock().enabled();
     // The partitions cached for this range get their `mtime` checked meanwhile.
-    let known = if cached {
-        let from = spec.row_time(start);
-        inner
-            .key_cache
-            .lock()
-            .row_times(metric, from, end, Instant::now())
-    } else {
-        Vec::new()
+    let (cached, known) = {
+        let cache = inner.key_cache.lock();
+        if to_read && cache.enabled() {
+            let from = spec.row_time(start);
+            (true, cache.row_times(metric, from, end, Instant::now()))
+        } else {
+            (false, Vec::new())
+        }
     };
     let checks = stream::iter(known)
         .map(|rt| async move { Ok::<_, DatastoreError>((rt, mtime(inner, metric, rt).await?)) })

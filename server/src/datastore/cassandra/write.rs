@@ -161,15 +161,14 @@ pub fn plan(
     // Every statement of a write carries the same write timestamp (Java's `m_now`, in ms,
     // DS/cassandra/CQLBatch.java), so Cassandra would settle one cell written twice here by
     // comparing values. The point that came later wins instead, as on the embedded store:
-    // the sort is stable, so it is the last of its run.
-    let mut kept: Vec<PointRow> = Vec::with_capacity(p.points.len());
-    for pt in p.points.drain(..) {
-        match kept.last_mut() {
-            Some(l) if l.key == pt.key && l.column == pt.column => *l = pt,
-            _ => kept.push(pt),
+    // the sort is stable, so it is the last of its run and takes the kept slot.
+    p.points.dedup_by(|later, kept| {
+        let same = later.key == kept.key && later.column == kept.column;
+        if same {
+            std::mem::swap(later, kept);
         }
-    }
-    p.points = kept;
+        same
+    });
     Ok(p)
 }
 
