@@ -11,6 +11,9 @@ use plugin_api::Value;
 
 use crate::datastore::value_codec;
 
+mod columns;
+pub use columns::Columns;
+
 /// Most points a block holds.
 pub const BLOCK_POINTS: usize = 240;
 /// Fewest points worth a pco section (its header costs tens of bytes).
@@ -128,24 +131,36 @@ fn encode_numbers<T: pco::data_types::Number>(
     Ok(())
 }
 
-fn decode_numbers<T: pco::data_types::Number>(
+/// Decodes `n` numbers of `section` into `out`, replacing what it held.
+fn decode_numbers_into<T: pco::data_types::Number>(
     section: &[u8],
     n: usize,
     raw: impl Fn([u8; 8]) -> T,
-) -> Result<Vec<T>, BlockError> {
-    let nums = match section.first() {
-        Some(0) => section[1..]
-            .chunks_exact(8)
-            .map(|c| raw(c.try_into().unwrap_or([0; 8])))
-            .collect(),
-        Some(1) => pco::standalone::simple_decompress::<T>(&section[1..])
-            .map_err(|e| bad(&e.to_string()))?,
+    out: &mut Vec<T>,
+) -> Result<(), BlockError> {
+    out.clear();
+    match section.first() {
+        Some(0) => {
+            let body = &section[1..];
+            if body.len() != n * 8 {
+                return Err(bad("point count mismatch"));
+            }
+            out.extend(
+                body.chunks_exact(8)
+                    .map(|c| raw(c.try_into().unwrap_or([0; 8]))),
+            );
+        }
+        Some(1) => {
+            out.resize(n, raw([0; 8]));
+            let p = pco::standalone::simple_decompress_into::<T>(&section[1..], out)
+                .map_err(|e| bad(&e.to_string()))?;
+            if p.n_processed != n || !p.finished {
+                return Err(bad("point count mismatch"));
+            }
+        }
         _ => return Err(bad("bad number section")),
-    };
-    if nums.len() != n {
-        return Err(bad("point count mismatch"));
     }
-    Ok(nums)
+    Ok(())
 }
 
 fn ts_config() -> ChunkConfig {
@@ -243,37 +258,10 @@ pub fn encode(cells: &[Cell], out: &mut Vec<u8>) -> Result<(), BlockError> {
 
 /// Decodes a block of a row of `data_type` into `out`.
 pub fn decode(data_type: &str, bytes: &[u8], out: &mut Vec<Cell>) -> Result<(), BlockError> {
-    let h = header(bytes)?;
-    let mut rest = &bytes[HEADER..];
-    let ts = decode_numbers(take_section(&mut rest)?, h.n, i64::from_le_bytes)?;
-    let values: Vec<Value> = match bytes[1] {
-        0 => decode_numbers(take_section(&mut rest)?, h.n, i64::from_le_bytes)?
-            .into_iter()
-            .map(Value::Long)
-            .collect(),
-        1 => decode_numbers(take_section(&mut rest)?, h.n, f64::from_le_bytes)?
-            .into_iter()
-            .map(Value::Double)
-            .collect(),
-        _ => {
-            let mut s = take_section(&mut rest)?;
-            let mut v = Vec::with_capacity(h.n);
-            for _ in 0..h.n {
-                let one = take_section(&mut s)?;
-                v.push(value_codec::decode(data_type, one).map_err(|e| bad(&e.to_string()))?);
-            }
-            v
-        }
-    };
-    let expiries = match bytes[22] {
-        0 => vec![NEVER; h.n],
-        1 => vec![h.min_expiry; h.n],
-        _ => decode_numbers(take_section(&mut rest)?, h.n, i64::from_le_bytes)?,
-    };
-    out.reserve(h.n);
-    for ((ts, value), expiry) in ts.into_iter().zip(values).zip(expiries) {
-        out.push(Cell { ts, value, expiry });
-    }
+    let mut cols = Columns::default();
+    cols.decode(data_type, bytes)?;
+    out.reserve(cols.len());
+    out.extend((0..cols.len()).map(|i| cols.take_cell(i)));
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use plugin_api::{DataPoint, Order, Value};
 
-use super::block::{self, Cell, NEVER};
+use super::block::{self, Cell, Columns, NEVER};
 use crate::datastore::{DatastoreError, PointReader, ReadRange};
 
 /// Points per batch handed to the query engine unless the engine asks for fewer.
@@ -19,6 +19,10 @@ fn live(c: &Cell, now: i64) -> bool {
     c.expiry == NEVER || c.expiry > now
 }
 
+fn point(timestamp: i64, value: Value) -> DataPoint {
+    DataPoint { timestamp, value }
+}
+
 /// Reader over the blocks of one row and its buffer snapshot.
 pub struct RowReader {
     iter: Option<fjall::Iter>,
@@ -27,9 +31,12 @@ pub struct RowReader {
     now_ms: i64,
     /// Buffered points in range, in read order.
     buffered: VecDeque<Cell>,
-    /// The current block's points in range, in read order, from `pos` on.
-    pending: Vec<Cell>,
-    pos: usize,
+    /// The current block, decoded.
+    block: Columns,
+    /// The current block's points in range not read yet: `lo..hi`, read from `lo` up when
+    /// ascending, from `hi` down when descending.
+    lo: usize,
+    hi: usize,
     emitted: u64,
     batch: usize,
 }
@@ -37,27 +44,28 @@ pub struct RowReader {
 impl RowReader {
     /// A reader that yields nothing.
     pub fn empty() -> Self {
-        RowReader {
-            iter: None,
-            data_type: String::new(),
-            range: ReadRange {
-                start: 0,
-                end: 0,
-                order: Order::Asc,
-                limit: 0,
-            },
-            now_ms: 0,
-            buffered: VecDeque::new(),
-            pending: Vec::new(),
-            pos: 0,
-            emitted: 0,
-            batch: BATCH,
-        }
+        let range = ReadRange {
+            start: 0,
+            end: 0,
+            order: Order::Asc,
+            limit: 0,
+        };
+        RowReader::new_inner(None, "", range, 0, Vec::new())
     }
 
     /// A reader over the blocks `iter` yields and `buffered` (ascending, in range).
     pub fn new(
         iter: fjall::Iter,
+        data_type: &str,
+        range: ReadRange,
+        now_ms: i64,
+        buffered: Vec<Cell>,
+    ) -> Self {
+        RowReader::new_inner(Some(iter), data_type, range, now_ms, buffered)
+    }
+
+    fn new_inner(
+        iter: Option<fjall::Iter>,
         data_type: &str,
         range: ReadRange,
         now_ms: i64,
@@ -67,22 +75,27 @@ impl RowReader {
             buffered.reverse();
         }
         RowReader {
-            iter: Some(iter),
+            iter,
             data_type: data_type.to_string(),
             range,
             now_ms,
             buffered: buffered.into(),
-            pending: Vec::new(),
-            pos: 0,
+            block: Columns::default(),
+            lo: 0,
+            hi: 0,
             emitted: 0,
             batch: BATCH,
         }
     }
 
-    /// Decodes the next block into `pending`; false when no block is left.
+    fn asc(&self) -> bool {
+        self.range.order == Order::Asc
+    }
+
+    /// Decodes the next block; false when no block is left.
     fn fill(&mut self) -> Result<bool, DatastoreError> {
-        self.pending.clear();
-        self.pos = 0;
+        self.lo = 0;
+        self.hi = 0;
         let Some(iter) = self.iter.as_mut() else {
             return Ok(false);
         };
@@ -97,47 +110,65 @@ impl RowReader {
         let value = guard
             .value()
             .map_err(|e| DatastoreError::Engine(e.to_string()))?;
-        block::decode(&self.data_type, &value, &mut self.pending).map_err(corrupt)?;
+        self.block
+            .decode(&self.data_type, &value)
+            .map_err(corrupt)?;
         // Blocks are sorted: the points in range are one slice.
-        let (start, end) = (self.range.start, self.range.end);
-        let hi = self.pending.partition_point(|c| c.ts <= end);
-        self.pending.truncate(hi);
-        let lo = self.pending.partition_point(|c| c.ts < start);
-        match self.range.order {
-            Order::Asc => self.pos = lo,
-            Order::Desc => {
-                self.pending.drain(..lo);
-                self.pending.reverse();
-            }
+        let ts = &self.block.ts;
+        self.lo = ts.partition_point(|&t| t < self.range.start);
+        self.hi = ts.partition_point(|&t| t <= self.range.end);
+        if self.lo > self.hi {
+            self.lo = self.hi;
         }
         Ok(true)
     }
 
-    /// Moves the pending point at `pos` out.
+    /// Points of the current block not read yet.
+    fn pending(&self) -> usize {
+        self.hi - self.lo
+    }
+
+    /// Timestamp of the next pending point.
+    fn pending_ts(&self) -> Option<i64> {
+        match (self.pending(), self.asc()) {
+            (0, _) => None,
+            (_, true) => Some(self.block.ts[self.lo]),
+            (_, false) => Some(self.block.ts[self.hi - 1]),
+        }
+    }
+
+    /// Moves the next pending point out.
     fn take_pending(&mut self) -> Cell {
-        let c = std::mem::replace(
-            &mut self.pending[self.pos],
-            Cell {
-                ts: 0,
-                value: Value::Null,
-                expiry: 0,
-            },
-        );
-        self.pos += 1;
-        c
+        let i = if self.asc() {
+            self.lo += 1;
+            self.lo - 1
+        } else {
+            self.hi -= 1;
+            self.hi
+        };
+        self.block.take_cell(i)
+    }
+
+    /// Drops the next pending point (a buffered point replaces it).
+    fn skip_pending(&mut self) {
+        if self.asc() {
+            self.lo += 1;
+        } else {
+            self.hi -= 1;
+        }
     }
 
     /// The next point in read order, expired or not.
     fn next_cell(&mut self) -> Result<Option<Cell>, DatastoreError> {
-        while self.pos == self.pending.len() && self.fill()? {}
+        while self.pending() == 0 && self.fill()? {}
         let before = |a: i64, b: i64, order: Order| match order {
             Order::Asc => a < b,
             Order::Desc => a > b,
         };
-        Ok(match (self.pending.get(self.pos), self.buffered.front()) {
-            (Some(p), Some(b)) if before(p.ts, b.ts, self.range.order) => Some(self.take_pending()),
-            (Some(p), Some(b)) if p.ts == b.ts => {
-                self.pos += 1;
+        Ok(match (self.pending_ts(), self.buffered.front()) {
+            (Some(p), Some(b)) if before(p, b.ts, self.range.order) => Some(self.take_pending()),
+            (Some(p), Some(b)) if p == b.ts => {
+                self.skip_pending();
                 self.buffered.pop_front()
             }
             (_, Some(_)) => self.buffered.pop_front(),
@@ -151,22 +182,56 @@ impl RowReader {
         if !live(&c, self.now_ms) {
             return false;
         }
-        out.push(DataPoint {
-            timestamp: c.ts,
-            value: c.value,
-        });
+        out.push(point(c.ts, c.value));
         self.emitted += 1;
         true
     }
 
     /// Pending points before the next buffered one: they need no comparison each.
     fn clear_run(&self) -> usize {
-        let rest = &self.pending[self.pos..];
+        let rest = &self.block.ts[self.lo..self.hi];
         match (self.buffered.front(), self.range.order) {
             (None, _) => rest.len(),
-            (Some(b), Order::Asc) => rest.partition_point(|c| c.ts < b.ts),
-            (Some(b), Order::Desc) => rest.partition_point(|c| c.ts > b.ts),
+            (Some(b), Order::Asc) => rest.partition_point(|&t| t < b.ts),
+            (Some(b), Order::Desc) => rest.len() - rest.partition_point(|&t| t <= b.ts),
         }
+    }
+
+    /// Emits up to `want` of the next `run` pending points; returns how many were appended.
+    fn emit_run(&mut self, run: usize, want: usize, out: &mut Vec<DataPoint>) -> usize {
+        if self.block.all_expired(self.now_ms) {
+            // Nothing of the run is live: skip it whole.
+            if self.asc() {
+                self.lo += run;
+            } else {
+                self.hi -= run;
+            }
+            return 0;
+        }
+        if self.block.all_live(self.now_ms) {
+            let n = run.min(want);
+            let (from, to) = if self.asc() {
+                self.lo += n;
+                (self.lo - n, self.lo)
+            } else {
+                self.hi -= n;
+                (self.hi, self.hi + n)
+            };
+            self.block.take_range(from, to, !self.asc(), point, out);
+            self.emitted += n as u64;
+            return n;
+        }
+        let mut added = 0;
+        for _ in 0..run {
+            if added == want {
+                break;
+            }
+            let c = self.take_pending();
+            if self.emit(c, out) {
+                added += 1;
+            }
+        }
+        added
     }
 }
 
@@ -183,21 +248,15 @@ impl PointReader for RowReader {
         };
         let mut added = 0;
         while added < self.batch && self.emitted < limit {
-            if self.pos == self.pending.len() && self.iter.is_some() {
+            if self.pending() == 0 && self.iter.is_some() {
                 self.fill()?;
                 continue;
             }
             let run = self.clear_run();
             if run > 0 {
-                for _ in 0..run {
-                    let c = self.take_pending();
-                    if self.emit(c, out) {
-                        added += 1;
-                        if added == self.batch || self.emitted >= limit {
-                            break;
-                        }
-                    }
-                }
+                let want =
+                    (self.batch - added).min((limit - self.emitted).min(BATCH as u64) as usize);
+                added += self.emit_run(run, want, out);
                 continue;
             }
             let Some(c) = self.next_cell()? else {
@@ -211,8 +270,8 @@ impl PointReader for RowReader {
         if self.emitted >= limit {
             self.iter = None;
             self.buffered.clear();
-            self.pending.clear();
-            self.pos = 0;
+            self.lo = 0;
+            self.hi = 0;
         }
         Ok(added > 0)
     }
