@@ -8,7 +8,8 @@
 //!
 //! The sort key is (timestamp, value in total order, position): positions make keys unique,
 //! so an unstable sort gives the stable order. When the window spans less than 2^32 ms the
-//! key packs into one `u128`, which sorts several times faster than the tuple.
+//! key packs into one `u128`, which sorts several times faster than the tuple. When every
+//! row has the same timestamps in the window, [`aligned`] sorts each timestamp's values alone.
 
 #[cfg(test)]
 use std::cmp::Ordering;
@@ -16,6 +17,8 @@ use std::cmp::Ordering;
 use plugin_api::{DataPoint, Order, Value};
 
 use crate::datastore::{DatastoreError, PointReader};
+
+mod aligned;
 
 /// Points all rows of one merge may buffer together; each row's batch is this divided by the
 /// row count, within [`MIN_ROW_BATCH`, `MAX_ROW_BATCH`].
@@ -35,6 +38,12 @@ pub struct Merger {
     keys: Vec<(i64, i64, u32)>,
     /// The same keys packed: timestamp from the window's first, value, position.
     packed: Vec<u128>,
+    /// Points each row has in the window.
+    counts: Vec<usize>,
+    /// Value keys of one timestamp of an aligned window, by row.
+    values: Vec<u64>,
+    /// Those keys narrowed to one `u64` with the row.
+    narrow: Vec<u64>,
 }
 
 struct Source {
@@ -108,6 +117,9 @@ impl Merger {
             gathered: Vec::new(),
             keys: Vec::new(),
             packed: Vec::new(),
+            counts: Vec::new(),
+            values: Vec::new(),
+            narrow: Vec::new(),
         }
     }
 
@@ -144,14 +156,20 @@ impl Merger {
             self.sources.iter().map(last).min()
         }
         .unwrap_or(0);
-        self.gathered.clear();
-        for s in &mut self.sources {
+        self.counts.clear();
+        self.counts.extend(self.sources.iter().map(|s| {
             let rest = s.rest();
-            let n = if desc {
+            if desc {
                 rest.partition_point(|p| p.timestamp >= bound)
             } else {
                 rest.partition_point(|p| p.timestamp <= bound)
-            };
+            }
+        }));
+        if self.take_aligned(desc, out) {
+            return Ok(true);
+        }
+        self.gathered.clear();
+        for (s, &n) in self.sources.iter_mut().zip(&self.counts) {
             let (from, to) = (s.pos, s.pos + n);
             self.gathered
                 .extend(s.buf[from..to].iter_mut().map(take_point));
@@ -300,17 +318,36 @@ mod tests {
             let rows = 1 + rnd(12) as usize;
             // Every other round spreads timestamps past 2^32 ms: the tuple-key path.
             let step = if round % 2 == 0 { 1 } else { 1 << 30 };
+            // Every third round the rows share timestamps (a few dropped): aligned windows.
+            let aligned = round % 3 == 2;
+            let mut shared = Vec::new();
+            let mut ts = (rnd(20) as i64 - 10) * step;
+            for _ in 0..rnd(60) {
+                ts += (1 + rnd(4) as i64) * step;
+                shared.push(ts);
+            }
+            // Every fourth round the values span far more than 2^56 apart: 128-bit keys.
+            let scale = if round % 4 == 3 { 1e300 } else { 1.0 };
             let mut all: Vec<Vec<DataPoint>> = Vec::new();
             for _ in 0..rows {
                 let mut ts = (rnd(20) as i64 - 10) * step;
+                let own: Vec<i64> = (0..rnd(60))
+                    .map(|_| {
+                        ts += (1 + rnd(4) as i64) * step;
+                        ts
+                    })
+                    .collect();
                 let mut pts = Vec::new();
-                for _ in 0..rnd(60) {
-                    ts += (1 + rnd(4) as i64) * step;
+                for &ts in if aligned { &shared } else { &own } {
+                    if aligned && rnd(25) == 0 {
+                        continue;
+                    }
                     let v = rnd(5) as i64 - 2;
-                    pts.push(match rnd(3) {
+                    pts.push(match rnd(4) {
                         0 => DataPoint::long(ts, v),
                         1 => DataPoint::double(ts, v as f64),
-                        _ => DataPoint::double(ts, v as f64 / 3.0),
+                        2 => DataPoint::double(ts, v as f64 * scale),
+                        _ => DataPoint::double(ts, v as f64 / 3.0 / scale),
                     });
                 }
                 all.push(pts);
