@@ -367,6 +367,8 @@ impl EmbeddedStore {
 }
 
 #[cfg(test)]
+mod reader_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod wal_tests;
