@@ -14,6 +14,7 @@
 //! of the row's buffer ([`reader`]). Opening replays the log records not yet in blocks.
 
 mod block;
+mod cells;
 mod delete;
 mod entry;
 mod migrate;
@@ -190,9 +191,9 @@ impl EmbeddedStore {
             return Vec::new();
         };
         buf.normalize();
-        let from = buf.cells.partition_point(|c| c.ts < lo);
-        let to = buf.cells.partition_point(|c| c.ts <= hi);
-        buf.cells[from..to].to_vec()
+        let from = buf.cells.ts().partition_point(|&t| t < lo);
+        let to = buf.cells.ts().partition_point(|&t| t <= hi);
+        buf.cells.to_cells(from, to)
     }
 
     /// An iterator over the blocks of row `id` that may hold points in `[lo, hi]`.

@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 
 use protocols::SeriesPoints;
 
-use super::block::Cell;
+use super::cells::Cells;
 use crate::datastore::value_codec;
 use crate::datastore::DatastoreError;
 
@@ -15,7 +15,7 @@ pub struct RowBuf {
     /// The row's data type (decides how string blocks decode).
     pub data_type: &'static str,
     /// Points in arrival order until [`RowBuf::normalize`].
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
     pub(super) sorted: bool,
     /// Seq of the oldest log record with a point here.
     pub first_seq: u64,
@@ -29,16 +29,7 @@ impl RowBuf {
         if self.sorted {
             return;
         }
-        // Stable: equal timestamps stay in arrival order, so the last one is the newest.
-        self.cells.sort_by_key(|c| c.ts);
-        let mut out: Vec<Cell> = Vec::with_capacity(self.cells.len());
-        for c in self.cells.drain(..) {
-            match out.last_mut() {
-                Some(l) if l.ts == c.ts => *l = c,
-                _ => out.push(c),
-            }
-        }
-        self.cells = out;
+        self.cells.normalize();
         self.sorted = true;
     }
 }
@@ -156,7 +147,7 @@ impl State {
             oldest.insert((seq, id));
             RowBuf {
                 data_type,
-                cells: Vec::new(),
+                cells: Cells::default(),
                 sorted: true,
                 first_seq: seq,
                 last_seq: seq,
@@ -297,25 +288,25 @@ mod tests {
 
     #[test]
     fn normalize_sorts_and_keeps_the_last_write() {
-        let cell = |ts, v| Cell {
-            ts,
-            value: Value::Long(v),
-            expiry: super::super::block::NEVER,
-        };
         let mut b = RowBuf {
             data_type: "kairos_long",
-            cells: vec![cell(3, 1), cell(1, 2), cell(3, 3), cell(2, 4), cell(1, 5)],
+            cells: Cells::default(),
             sorted: false,
             first_seq: 1,
             last_seq: 1,
         };
+        for (ts, v) in [(3, 1), (1, 2), (3, 3), (2, 4), (1, 5)] {
+            b.cells
+                .push(ts, &Value::Long(v), super::super::block::NEVER);
+        }
         b.normalize();
         let got: Vec<DataPoint> = b
             .cells
-            .iter()
+            .into_cells()
+            .into_iter()
             .map(|c| DataPoint {
                 timestamp: c.ts,
-                value: c.value.clone(),
+                value: c.value,
             })
             .collect();
         assert_eq!(

@@ -62,15 +62,11 @@ impl EmbeddedStore {
                     continue;
                 }
                 let buf = st.buf_for(id, seq, data_type);
-                if buf.cells.last().is_some_and(|l| l.ts >= p.timestamp) {
+                if buf.cells.ts().last().is_some_and(|&l| l >= p.timestamp) {
                     buf.sorted = false;
                 }
                 buf.last_seq = seq;
-                buf.cells.push(Cell {
-                    ts: p.timestamp,
-                    value: p.value.clone(),
-                    expiry,
-                });
+                buf.cells.push(p.timestamp, &p.value, expiry);
                 if buf.cells.len() == BLOCK_POINTS {
                     full.push(id);
                 }
@@ -265,10 +261,9 @@ impl EmbeddedStore {
             return Ok(());
         };
         buf.normalize();
-        let (Some(a), Some(b)) = (buf.cells.first(), buf.cells.last()) else {
+        let (Some(&a), Some(&b)) = (buf.cells.ts().first(), buf.cells.ts().last()) else {
             return Ok(());
         };
-        let (a, b) = (a.ts, b.ts);
         let tail = match st.tails.get(&id) {
             Some(t) => *t,
             None => match self.blocks.prefix(id.to_be_bytes()).next_back() {
@@ -288,7 +283,7 @@ impl EmbeddedStore {
         // A small last block (left by a checkpoint) takes the new points in, so rows that
         // fill slowly still end up in full blocks.
         let absorb = tail.last_ts < a && tail.n > 0 && tail.n < BLOCK_POINTS / 2;
-        let mut cells = buf.cells;
+        let mut cells = buf.cells.into_cells();
         let mut old_keys = Vec::new();
         if tail.last_ts >= a || absorb {
             let mut old: Vec<Vec<Cell>> = Vec::new();
