@@ -268,7 +268,7 @@ impl Default for IngestOptions {
         IngestOptions {
             batch_size: 200_000,
             queue_depth: 1024,
-            max_queued_points: 2_000_000,
+            max_queued_points: 500_000,
             http_wait_ms: 5_000,
         }
     }
