@@ -4,7 +4,7 @@
 //! the merge reads them back from there. Java reads once too, into its query cache file
 //! (DS/KairosDatastore.java `CachedSearchResult`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::os::unix::fs::FileExt;
@@ -20,8 +20,10 @@ use crate::http::ApiError;
 
 /// Points a query keeps in memory before the rest goes to its temporary file.
 pub const MEMORY_BUDGET: usize = 1 << 20;
-/// Rows whose reads run at once (each reader starts fetching when opened).
-const ROWS_AT_ONCE: usize = 256;
+/// Rows whose reads run at once (each reader starts fetching when opened). Enough to keep
+/// Cassandra's read stage busy (32 threads by default), few enough that another query's reads
+/// do not queue behind hundreds of this one's.
+const ROWS_AT_ONCE: usize = 32;
 
 /// Where one row's points wait.
 enum Stored {
@@ -66,65 +68,73 @@ pub fn prefetch(
     let (mut sample_size, mut in_memory) = (0u64, 0usize);
     let mut file: Option<(BufWriter<File>, u64)> = None;
     let (mut batch, mut rec) = (Vec::new(), Vec::new());
-    for slice in rows.chunks(ROWS_AT_ONCE) {
-        let readers = slice.iter().map(open).collect::<Result<Vec<_>, _>>()?;
-        for (row, mut reader) in slice.iter().zip(readers) {
-            monitor.check_time()?;
-            let mut points = Vec::new();
-            let mut spilled: Option<(u64, u64)> = None;
-            loop {
-                batch.clear();
-                let more = reader.next_batch(&mut batch)?;
-                if spilled.is_none() && in_memory + points.len() + batch.len() > budget {
-                    // This row and every later one go to the file.
-                    let (w, end) = match &mut file {
-                        Some(f) => f,
-                        None => file.insert((
-                            BufWriter::with_capacity(
-                                256 << 10,
-                                tempfile::tempfile().map_err(spill_err)?,
-                            ),
-                            0,
-                        )),
-                    };
-                    // What this row holds so far goes first, and counts.
-                    spilled = Some((*end, points.len() as u64));
-                    for p in points.drain(..) {
-                        *end += write_point(w, &p, &mut rec)?;
-                    }
-                }
-                match (&mut spilled, &mut file) {
-                    (Some((_, count)), Some((w, end))) => {
-                        for p in &batch {
-                            *end += write_point(w, p, &mut rec)?;
-                        }
-                        *count += batch.len() as u64;
-                    }
-                    _ => points.append(&mut batch),
-                }
-                if !more {
-                    break;
+    // A sliding window: as each row is consumed the next one opens, so reads in flight stay
+    // at ROWS_AT_ONCE instead of dropping to none between slices.
+    let mut ahead: VecDeque<Box<dyn PointReader>> = VecDeque::with_capacity(ROWS_AT_ONCE);
+    let mut opened = 0;
+    for (i, row) in rows.iter().enumerate() {
+        while opened < rows.len() && opened < i + ROWS_AT_ONCE {
+            ahead.push_back(open(&rows[opened])?);
+            opened += 1;
+        }
+        let Some(mut reader) = ahead.pop_front() else {
+            break;
+        };
+        monitor.check_time()?;
+        let mut points = Vec::new();
+        let mut spilled: Option<(u64, u64)> = None;
+        loop {
+            batch.clear();
+            let more = reader.next_batch(&mut batch)?;
+            if spilled.is_none() && in_memory + points.len() + batch.len() > budget {
+                // This row and every later one go to the file.
+                let (w, end) = match &mut file {
+                    Some(f) => f,
+                    None => file.insert((
+                        BufWriter::with_capacity(
+                            256 << 10,
+                            tempfile::tempfile().map_err(spill_err)?,
+                        ),
+                        0,
+                    )),
+                };
+                // What this row holds so far goes first, and counts.
+                spilled = Some((*end, points.len() as u64));
+                for p in points.drain(..) {
+                    *end += write_point(w, &p, &mut rec)?;
                 }
             }
-            let n = match spilled {
-                Some((offset, count)) => {
-                    stored.insert(row.clone(), Stored::File { offset, count });
-                    count
+            match (&mut spilled, &mut file) {
+                (Some((_, count)), Some((w, end))) => {
+                    for p in &batch {
+                        *end += write_point(w, p, &mut rec)?;
+                    }
+                    *count += batch.len() as u64;
                 }
-                None => {
-                    let n = points.len() as u64;
-                    in_memory += points.len();
-                    stored.insert(row.clone(), Stored::Memory(points));
-                    n
-                }
-            };
-            if n > 0 {
-                sample_size += n;
-                monitor.check_points(sample_size)?;
-                kept.push(row.clone());
-            } else {
-                stored.remove(row);
+                _ => points.append(&mut batch),
             }
+            if !more {
+                break;
+            }
+        }
+        let n = match spilled {
+            Some((offset, count)) => {
+                stored.insert(row.clone(), Stored::File { offset, count });
+                count
+            }
+            None => {
+                let n = points.len() as u64;
+                in_memory += points.len();
+                stored.insert(row.clone(), Stored::Memory(points));
+                n
+            }
+        };
+        if n > 0 {
+            sample_size += n;
+            monitor.check_points(sample_size)?;
+            kept.push(row.clone());
+        } else {
+            stored.remove(row);
         }
     }
     let file = match file {
@@ -293,6 +303,50 @@ mod tests {
             // A row is handed out once.
             assert!(drain(f.points.reader(&row(1))).is_empty());
         }
+    }
+
+    #[test]
+    fn reads_in_flight_stay_at_the_window() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static OPEN: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        // Readers open when a later row opens: a sliding window keeps it one short of full.
+        static LEAST: AtomicUsize = AtomicUsize::new(usize::MAX);
+        struct Counted(VecReader);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                OPEN.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        impl PointReader for Counted {
+            fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+                self.0.next_batch(out)
+            }
+        }
+        let rows: Vec<RowKey> = (0..200).map(row).collect();
+        let open = |r: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+            let i: usize = r.tags[0].1[1..].parse().unwrap();
+            let before = OPEN.fetch_add(1, Ordering::SeqCst);
+            MOST.fetch_max(before + 1, Ordering::SeqCst);
+            if i >= ROWS_AT_ONCE {
+                LEAST.fetch_min(before, Ordering::SeqCst);
+            }
+            Ok(Box::new(Counted(VecReader(points(i), 0))))
+        };
+        let monitor = Monitor::start(QueryLimits::default());
+        let f = prefetch(rows, &open, &monitor, usize::MAX).unwrap();
+        assert_eq!(f.sample_size, (0..200).map(|i| (i % 5) as u64).sum::<u64>());
+        assert_eq!(
+            MOST.load(Ordering::SeqCst),
+            ROWS_AT_ONCE,
+            "the window fills, no more"
+        );
+        assert_eq!(
+            LEAST.load(Ordering::SeqCst),
+            ROWS_AT_ONCE - 1,
+            "and stays full"
+        );
+        assert_eq!(OPEN.load(Ordering::SeqCst), 0, "every reader is closed");
     }
 
     #[test]
