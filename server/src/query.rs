@@ -1,6 +1,7 @@
 //! The query engine: find rows, group them, merge each group's rows in time order, run the
 //! aggregators, and write the response while reading (spec query-engine.md §1).
 
+mod count;
 mod engine;
 mod groups;
 mod hash_order;

@@ -6,6 +6,7 @@ use plugin_api::{AggregateError, DataPoint, GroupBy, GroupInfo};
 use protocols::json::format::{push_point, push_quoted};
 use protocols::json::query::{MetricQuery, Query};
 
+use super::count::count_rows;
 use super::groups::{group_rows, RowGroup};
 use super::hash_order::hash_ordered_tags;
 use super::limits::{MetricStat, Monitor, QueryLimits};
@@ -22,8 +23,6 @@ use crate::http::ApiError;
 const BATCH: usize = 4096;
 /// Points a metric query reads before its groups are worth running on several threads.
 const PARALLEL_POINTS: u64 = 200_000;
-/// Rows per thread worth counting on several threads.
-const PARALLEL_COUNT_ROWS: usize = 64;
 
 /// What the engine needs from the server.
 #[derive(Clone)]
@@ -158,56 +157,6 @@ fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), 
         stats.lock().push(stat);
     }
     Ok(())
-}
-
-/// Rows with points in range and their total (spec query-engine.md §1 step 2: a row with
-/// no points in range is no row at all, so its tags do not make a group). Many rows are
-/// counted on several threads, each over a contiguous share, so row order is kept.
-fn count_rows(
-    engine: &Engine,
-    found: Vec<RowKey>,
-    range: &ReadRange,
-    monitor: &Monitor,
-) -> Result<(Vec<RowKey>, u64), ApiError> {
-    let count = |rows: &[RowKey]| -> Result<Vec<u64>, ApiError> {
-        rows.iter()
-            .map(|row| {
-                monitor.check_time()?;
-                Ok(engine.datastore.count_points(row, range)?)
-            })
-            .collect()
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(found.len() / PARALLEL_COUNT_ROWS)
-        .max(1);
-    let counts = if threads == 1 {
-        count(&found)?
-    } else {
-        let share = found.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = found
-                .chunks(share)
-                .map(|rows| s.spawn(move || count(rows)))
-                .collect();
-            let mut counts = Vec::with_capacity(found.len());
-            for h in handles {
-                let part = h.join().map_err(|_| {
-                    ApiError::Internal(Some("a thread counting rows panicked".into()))
-                })??;
-                counts.extend(part);
-            }
-            Ok::<_, ApiError>(counts)
-        })?
-    };
-    let sample_size = counts.iter().sum();
-    let rows = found
-        .into_iter()
-        .zip(counts)
-        .filter(|(_, n)| *n > 0)
-        .map(|(row, _)| row)
-        .collect();
-    Ok((rows, sample_size))
 }
 
 /// Where a metric query's row readers come from: the store, or what was read ahead.
