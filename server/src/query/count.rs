@@ -4,6 +4,7 @@
 
 use super::engine::Engine;
 use super::limits::Monitor;
+use super::parallel::cores;
 use crate::datastore::{ReadRange, RowKey};
 use crate::http::ApiError;
 
@@ -27,10 +28,7 @@ pub(super) fn count_rows(
             })
             .collect()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(found.len() / PARALLEL_COUNT_ROWS)
-        .max(1);
+    let threads = cores().min(found.len() / PARALLEL_COUNT_ROWS).max(1);
     let counts = if threads == 1 {
         count(&found)?
     } else {

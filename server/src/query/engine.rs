@@ -189,9 +189,7 @@ fn group_threads(groups: usize, sample_size: u64) -> usize {
     if groups < 2 || sample_size < PARALLEL_POINTS {
         return 1;
     }
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(groups)
+    parallel::cores().min(groups)
 }
 
 /// Merges one group's rows and writes its result.

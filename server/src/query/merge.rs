@@ -89,6 +89,17 @@ fn total_order_key(v: f64) -> i64 {
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
+/// The value's place in the merge order as an unsigned key: total order with the sign bit
+/// flipped, inverted when descending.
+fn value_key(p: &DataPoint, desc: bool) -> u64 {
+    let v = (total_order_key(p.value.as_f64()) as u64) ^ (1 << 63);
+    if desc {
+        !v
+    } else {
+        v
+    }
+}
+
 #[cfg(test)]
 fn key_cmp(a: &DataPoint, b: &DataPoint) -> Ordering {
     a.timestamp
@@ -215,12 +226,11 @@ impl Merger {
         self.packed.clear();
         self.packed
             .extend(self.gathered.iter().enumerate().map(|(i, p)| {
-                // Unsigned order of the value key: flip the sign bit.
-                let v = (total_order_key(p.value.as_f64()) as u64) ^ (1 << 63);
-                let (t, v) = if desc {
-                    ((hi - p.timestamp) as u64, !v)
+                let v = value_key(p, desc);
+                let t = if desc {
+                    (hi - p.timestamp) as u64
                 } else {
-                    ((p.timestamp - lo) as u64, v)
+                    (p.timestamp - lo) as u64
                 };
                 ((t as u128) << 96) | ((v as u128) << 32) | i as u128
             }));

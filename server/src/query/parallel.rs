@@ -40,6 +40,11 @@ impl ResultOut for ChunkOut {
     }
 }
 
+/// Cores this process may use (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `work` for each of `groups` on up to `threads` threads and appends the results to
 /// `out` in order, separated by commas (`first` says whether `out` still has no result).
 pub fn run_groups<G: Sync>(

@@ -5,7 +5,7 @@
 
 use plugin_api::DataPoint;
 
-use super::{take_point, total_order_key, Merger};
+use super::{take_point, value_key, Merger};
 
 impl Merger {
     /// Moves the window (`counts[r]` points of row `r`) to `out` in merge order when every
@@ -43,15 +43,8 @@ impl Merger {
         out.reserve(n * rows);
         for j in 0..n {
             self.values.clear();
-            self.values.extend(self.sources.iter().map(|s| {
-                // Unsigned order of the value key: flip the sign bit; descending inverts it.
-                let v = (total_order_key(s.buf[s.pos + j].value.as_f64()) as u64) ^ (1 << 63);
-                if desc {
-                    !v
-                } else {
-                    v
-                }
-            }));
+            self.values
+                .extend((self.sources.iter()).map(|s| value_key(&s.buf[s.pos + j], desc)));
             let (lo, hi) = self
                 .values
                 .iter()
