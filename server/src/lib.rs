@@ -13,3 +13,5 @@ pub mod query;
 pub mod reporter;
 pub mod state;
 pub mod telnet;
+#[cfg(test)]
+pub(crate) mod test_rng;

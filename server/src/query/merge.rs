@@ -245,6 +245,7 @@ impl Merger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     struct VecReader(Vec<DataPoint>, usize);
     impl PointReader for VecReader {
@@ -317,13 +318,8 @@ mod tests {
     /// batch sizes and both orders.
     #[test]
     fn windows_match_a_stable_sort_of_everything() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+        let mut rnd = |n: u64| rng.below(n);
         for round in 0..400 {
             let rows = 1 + rnd(12) as usize;
             // Every other round spreads timestamps past 2^32 ms: the tuple-key path.

@@ -8,18 +8,7 @@ use protocols::SeriesPoints;
 
 use super::EmbeddedStore;
 use crate::datastore::{Datastore, ReadRange, TagFilter};
-
-/// xorshift: the same cases on every run.
-struct Rnd(u64);
-
-impl Rnd {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+use crate::test_rng::XorShift;
 
 fn value(kind: usize, v: i64) -> Value {
     match kind {
@@ -71,7 +60,7 @@ fn read(store: &EmbeddedStore, metric: &str, r: &ReadRange, hint: usize) -> Vec<
 fn reads_match_the_last_live_write_of_each_timestamp() {
     let dir = tempfile::tempdir().unwrap();
     let store = EmbeddedStore::open(dir.path(), 1 << 20).unwrap();
-    let mut rnd = Rnd(0x9e37_79b9_7f4a_7c15);
+    let mut rnd = XorShift(0x9e37_79b9_7f4a_7c15);
     let mut models = Vec::new();
     for round in 0..12 {
         let (metric, kind) = (format!("m{round}"), round % 3);

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::query::limits::QueryLimits;
+use crate::test_rng::XorShift;
 use plugin_api::Value;
 
 struct VecReader(Vec<DataPoint>, usize);
@@ -147,13 +148,8 @@ fn rows_that_spill_midway_read_back_whole() {
             Ok(more)
         }
     }
-    let mut seed = 0x1234_5678_9abc_def1u64;
-    let mut rnd = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut rng = XorShift(0x1234_5678_9abc_def1);
+    let mut rnd = |n: u64| rng.below(n);
     for round in 0..50 {
         let sizes: Vec<usize> = (0..40).map(|_| rnd(30) as usize).collect();
         let batch = 1 + rnd(7) as usize;
