@@ -47,6 +47,8 @@ pub struct ReadRange {
     pub order: Order,
     /// At most this many points (0 = no limit), counted in `order`.
     pub limit: u64,
+    /// Which query reads (0: none in particular); a store may share its reads fairly by it.
+    pub query: u64,
 }
 
 /// Pulls the points of one row in batches.

@@ -13,7 +13,8 @@
 //! - after any whole-row delete both index caches are cleared (Java keeps the metric-name
 //!   cache, so a new point in that row would get no time-index entry);
 //! - rows are always found through `row_keys` (Java also writes it for tag-indexed metrics);
-//! - `simultaneous_cql_queries` bounds page reads per store, not per query; the caches are a
+//! - `simultaneous_cql_queries` bounds page reads per store, not per query, and a freed slot
+//!   goes to the waiting query holding the fewest (Java: first come); the caches are a
 //!   two-generation approximation of Java's LRU; point batches are cut by count and size,
 //!   not per replica;
 //! - on Cassandra 4.0+ `data_points` is created without `COMPACT STORAGE`;
@@ -33,6 +34,7 @@ mod read;
 mod rows;
 mod schema;
 mod session;
+mod slots;
 mod tag_index;
 pub mod tls;
 mod write;
@@ -44,7 +46,6 @@ use parking_lot::Mutex;
 use protocols::SeriesPoints;
 use scylla::client::session::Session;
 use tokio::runtime::Runtime;
-use tokio::sync::Semaphore;
 
 pub use options::CassandraOptions;
 
@@ -62,8 +63,8 @@ pub struct Inner {
     options: CassandraOptions,
     spec: RowSpec,
     caches: Mutex<WriteCaches>,
-    /// Partition reads in flight (`simultaneous_cql_queries`).
-    reads: Semaphore,
+    /// Page reads in flight (`simultaneous_cql_queries`), shared fairly among queries.
+    reads: Arc<slots::FairSlots>,
     /// Encoded `kairos_legacy` keys found through `row_key_index`: pre-1.0 values.
     legacy_keys: Mutex<HashSet<Vec<u8>>>,
     /// `row_keys` partitions read by data queries.
@@ -104,7 +105,7 @@ impl CassandraStore {
                     row_keys: SeenCache::new(options.row_key_cache_size),
                     row_times: SeenCache::new(options.string_cache_size),
                 }),
-                reads: Semaphore::new(options.simultaneous_queries),
+                reads: slots::FairSlots::new(options.simultaneous_queries),
                 legacy_keys: Mutex::new(HashSet::new()),
                 key_cache: Mutex::new(KeyCache::new(
                     std::time::Duration::from_secs(options.read_row_key_cache_seconds),

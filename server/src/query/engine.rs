@@ -1,6 +1,7 @@
 //! Runs parsed queries against the datastore and writes the org.json-style response.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use plugin_api::{AggregateError, DataPoint, GroupBy, GroupInfo};
 use protocols::json::format::{push_point, push_quoted};
@@ -62,12 +63,16 @@ impl Engine {
     }
 }
 
+/// Numbers each metric query's reads, so a store can share its read slots fairly.
+static NEXT_QUERY: AtomicU64 = AtomicU64::new(1);
+
 fn range(m: &MetricQuery) -> ReadRange {
     ReadRange {
         start: m.start,
         end: m.end,
         order: m.order,
         limit: m.limit.max(0) as u64,
+        query: NEXT_QUERY.fetch_add(1, Ordering::Relaxed),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Reading the columns of one row (spec §5.4): Java's slice bounds, page by page on the
-//! store's runtime with at most `simultaneous_cql_queries` pages in flight, streamed to the
-//! query engine through a bounded channel.
+//! store's runtime with at most `simultaneous_cql_queries` pages in flight (shared fairly
+//! among queries, `slots.rs`), streamed to the query engine through a bounded channel.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -100,7 +100,7 @@ async fn pump(
     let mut state = PagingState::start();
     loop {
         let page = {
-            let Ok(_permit) = inner.reads.acquire().await else {
+            let Some(_slot) = inner.reads.acquire(range.query).await else {
                 return;
             };
             with_retry(inner.options.retries, || {

@@ -34,6 +34,7 @@ impl EmbeddedStore {
             end,
             order: Order::Asc,
             limit: 0,
+            query: 0,
         };
         let mut cells = Vec::new();
         let mut bytes = Vec::new();

@@ -49,6 +49,7 @@ impl RowReader {
             end: 0,
             order: Order::Asc,
             limit: 0,
+            query: 0,
         };
         RowReader::new_inner(None, "", range, 0, Vec::new())
     }

@@ -33,6 +33,7 @@ fn read_all(
         end,
         order,
         limit,
+        query: 0,
     };
     let mut out = Vec::new();
     for row in store
@@ -125,7 +126,8 @@ fn order_limit_and_inclusive_bounds() {
                     start: 0,
                     end: 100,
                     order: Order::Asc,
-                    limit: 4
+                    limit: 4,
+                    query: 0
                 }
             )
             .unwrap(),
@@ -139,7 +141,8 @@ fn order_limit_and_inclusive_bounds() {
                     start: 0,
                     end: 100,
                     order: Order::Asc,
-                    limit: 0
+                    limit: 0,
+                    query: 0
                 }
             )
             .unwrap(),
@@ -193,6 +196,7 @@ fn delete_range_and_tags_then_empty_rows_and_names_go() {
                     end: 10,
                     order: Order::Asc,
                     limit: 0,
+                    query: 0,
                 },
             )
             .unwrap();

@@ -27,6 +27,7 @@ fn range(start: i64, end: i64, order: Order) -> ReadRange {
         end,
         order,
         limit: 0,
+        query: 0,
     }
 }
 

@@ -1,0 +1,225 @@
+//! Read slots shared fairly among queries: `simultaneous_cql_queries` pages in flight per
+//! store, and when a slot frees it goes to the waiting query holding the fewest, so a small
+//! query waits behind at most one page of a large one instead of behind its whole read-ahead.
+//! (Java's `simultaneous_cql_queries` is one FIFO semaphore; any order is compatible.)
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tokio::sync::oneshot;
+
+/// Page-read slots of one store.
+pub struct FairSlots {
+    state: Mutex<State>,
+}
+
+struct State {
+    free: usize,
+    /// Slots held, by query.
+    held: HashMap<u64, usize>,
+    /// Waiters by query, in arrival order; queries in the order they first waited.
+    waiting: Vec<(u64, VecDeque<oneshot::Sender<Slot>>)>,
+}
+
+/// One held slot; dropping it hands the slot on.
+pub struct Slot {
+    slots: Arc<FairSlots>,
+    query: u64,
+    /// False once the count was taken back by hand.
+    armed: bool,
+}
+
+impl FairSlots {
+    /// `n` slots (at least one).
+    pub fn new(n: usize) -> Arc<Self> {
+        Arc::new(FairSlots {
+            state: Mutex::new(State {
+                free: n.max(1),
+                held: HashMap::new(),
+                waiting: Vec::new(),
+            }),
+        })
+    }
+
+    /// Waits for a slot for `query`; `None` only if the store is gone.
+    pub async fn acquire(self: &Arc<Self>, query: u64) -> Option<Slot> {
+        let rx = {
+            let mut s = self.state.lock();
+            if s.free > 0 {
+                s.free -= 1;
+                *s.held.entry(query).or_default() += 1;
+                return Some(Slot {
+                    slots: self.clone(),
+                    query,
+                    armed: true,
+                });
+            }
+            let (tx, rx) = oneshot::channel();
+            match s.waiting.iter_mut().find(|(q, _)| *q == query) {
+                Some((_, queue)) => queue.push_back(tx),
+                None => s.waiting.push((query, VecDeque::from([tx]))),
+            }
+            rx
+        };
+        // A waiter dropped after being granted drops its `Slot`, which hands it on.
+        rx.await.ok()
+    }
+
+    /// Slots held by `query`.
+    #[cfg(test)]
+    fn held(&self, query: u64) -> usize {
+        self.state.lock().held.get(&query).copied().unwrap_or(0)
+    }
+
+    fn release(self: &Arc<Self>, query: u64) {
+        let mut s = self.state.lock();
+        if let Some(n) = s.held.get_mut(&query) {
+            *n -= 1;
+            if *n == 0 {
+                s.held.remove(&query);
+            }
+        }
+        loop {
+            // The waiting query holding the fewest slots; the earliest on a tie.
+            let Some(i) = (0..s.waiting.len())
+                .min_by_key(|&i| (s.held.get(&s.waiting[i].0).copied().unwrap_or(0), i))
+            else {
+                s.free += 1;
+                return;
+            };
+            let next = s.waiting[i].0;
+            let tx = s.waiting[i].1.pop_front();
+            if s.waiting[i].1.is_empty() {
+                s.waiting.remove(i);
+            }
+            let Some(tx) = tx else { continue };
+            if tx.is_closed() {
+                continue;
+            }
+            *s.held.entry(next).or_default() += 1;
+            let slot = Slot {
+                slots: self.clone(),
+                query: next,
+                armed: true,
+            };
+            match tx.send(slot) {
+                Ok(()) => return,
+                Err(mut slot) => {
+                    // Closed in between: take the count back here, under the lock.
+                    slot.armed = false;
+                    if let Some(n) = s.held.get_mut(&next) {
+                        *n -= 1;
+                        if *n == 0 {
+                            s.held.remove(&next);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.armed {
+            self.slots.release(self.query);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_query_gets_the_next_slot_before_a_busy_ones_queue() {
+        rt().block_on(async {
+            let slots = FairSlots::new(2);
+            let a1 = slots.acquire(1).await.unwrap();
+            let a2 = slots.acquire(1).await.unwrap();
+            // Query 1 queues five more reads, then query 2 asks for one.
+            let busy: Vec<_> = (0..5)
+                .map(|_| {
+                    tokio::spawn({
+                        let s = slots.clone();
+                        async move { s.acquire(1).await }
+                    })
+                })
+                .collect();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let s = slots.clone();
+            let small = tokio::spawn(async move { s.acquire(2).await });
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            drop(a1);
+            let got = tokio::time::timeout(Duration::from_secs(1), small)
+                .await
+                .expect("the new query waits behind the busy one's queue")
+                .unwrap()
+                .unwrap();
+            assert_eq!((slots.held(1), slots.held(2)), (1, 1));
+            // The busy query's queue drains as slots free, each holding its slot.
+            drop(got);
+            drop(a2);
+            for b in busy {
+                drop(b.await.unwrap().unwrap());
+            }
+            assert_eq!((slots.held(1), slots.held(2)), (0, 0));
+        });
+    }
+
+    #[test]
+    fn two_busy_queries_share_the_slots() {
+        rt().block_on(async {
+            let slots = FairSlots::new(4);
+            let mut held: Vec<Slot> = Vec::new();
+            for _ in 0..4 {
+                held.push(slots.acquire(1).await.unwrap());
+            }
+            let mut waiters = Vec::new();
+            for q in [1u64, 1, 1, 1, 2, 2, 2, 2] {
+                let s = slots.clone();
+                waiters.push(tokio::spawn(async move { s.acquire(q).await }));
+                tokio::task::yield_now().await;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            held.clear();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            assert_eq!((slots.held(1), slots.held(2)), (2, 2));
+        });
+    }
+
+    #[test]
+    fn a_dropped_waiter_passes_its_slot_on() {
+        rt().block_on(async {
+            let slots = FairSlots::new(1);
+            let first = slots.acquire(1).await.unwrap();
+            let s = slots.clone();
+            let gone = tokio::spawn(async move { s.acquire(2).await.map(|_| ()) });
+            let s = slots.clone();
+            let kept = tokio::spawn(async move { s.acquire(3).await });
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            gone.abort();
+            let _ = gone.await;
+            drop(first);
+            let slot = tokio::time::timeout(Duration::from_secs(1), kept)
+                .await
+                .expect("the slot was lost with the dropped waiter")
+                .unwrap()
+                .unwrap();
+            assert_eq!(slots.held(3), 1);
+            drop(slot);
+            // All free again: a fresh acquire does not wait.
+            let again = tokio::time::timeout(Duration::from_millis(100), slots.acquire(4)).await;
+            assert!(again.is_ok());
+        });
+    }
+}
