@@ -2,7 +2,10 @@
 
 use std::cmp::Ordering;
 
-use plugin_api::DataPoint;
+use plugin_api::{DataPoint, Value};
+
+/// What one heap allocation costs beyond its bytes (size-class rounding), in the estimate.
+const PER_ALLOCATION: usize = 16;
 
 /// Points of one series, as a front-end hands them to the ingest core.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,8 +30,74 @@ pub fn java_cmp(a: &str, b: &str) -> Ordering {
 }
 
 impl SeriesPoints {
+    /// Bytes this series holds, inline and on the heap (an estimate for memory bounds).
+    pub fn memory_bytes(&self) -> usize {
+        let string = |s: &String| match s.capacity() {
+            0 => 0,
+            c => c + PER_ALLOCATION,
+        };
+        let tags = self.tags.capacity() * std::mem::size_of::<(String, String)>()
+            + self
+                .tags
+                .iter()
+                .map(|(k, v)| string(k) + string(v))
+                .sum::<usize>();
+        let texts: usize = self
+            .points
+            .iter()
+            .map(|p| match &p.value {
+                Value::Text(t) => string(t),
+                _ => 0,
+            })
+            .sum();
+        std::mem::size_of::<Self>()
+            + string(&self.metric)
+            + tags
+            + PER_ALLOCATION
+            + self.points.capacity() * std::mem::size_of::<DataPoint>()
+            + PER_ALLOCATION
+            + texts
+    }
+
     /// Sorts `tags` in Java order (the order of a Java `TreeMap<String,String>`).
     pub fn sort_tags(tags: &mut [(String, String)]) {
         tags.sort_by(|a, b| java_cmp(&a.0, &b.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(tags: usize, points: usize) -> SeriesPoints {
+        SeriesPoints {
+            metric: "sys.cpu.user".into(),
+            tags: (0..tags)
+                .map(|i| (format!("tag{i}"), format!("value{i}")))
+                .collect(),
+            ttl: 0,
+            points: (0..points as i64).map(|t| DataPoint::long(t, t)).collect(),
+        }
+    }
+
+    #[test]
+    fn memory_counts_names_tags_and_points() {
+        let one = series(4, 1);
+        // The series, its name, four tag pairs and their strings, one point.
+        let floor = std::mem::size_of::<SeriesPoints>()
+            + 12
+            + 4 * std::mem::size_of::<(String, String)>()
+            + 4 * (4 + 6)
+            + std::mem::size_of::<DataPoint>();
+        assert!(one.memory_bytes() >= floor, "{}", one.memory_bytes());
+        let many = series(4, 1000);
+        let per_point = (many.memory_bytes() - one.memory_bytes()) / 999;
+        assert_eq!(per_point, std::mem::size_of::<DataPoint>());
+        let mut text = series(0, 0);
+        text.points.push(DataPoint {
+            timestamp: 0,
+            value: Value::Text("x".repeat(1000)),
+        });
+        assert!(text.memory_bytes() >= 1000 + std::mem::size_of::<DataPoint>());
     }
 }

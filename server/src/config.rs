@@ -259,6 +259,9 @@ pub struct IngestOptions {
     pub queue_depth: usize,
     /// Points that may be queued or in writing at once; past it senders wait (bounded memory).
     pub max_queued_points: usize,
+    /// Memory the queued or in-writing submissions may hold, in MB (estimated); past it
+    /// senders wait. One-point series cost some 500 bytes a point, so this binds first.
+    pub max_queued_mb: usize,
     /// How long an HTTP ingest request waits for room before a 503 with `Retry-After`.
     pub http_wait_ms: u64,
 }
@@ -269,6 +272,7 @@ impl Default for IngestOptions {
             batch_size: 200_000,
             queue_depth: 1024,
             max_queued_points: 500_000,
+            max_queued_mb: 64,
             http_wait_ms: 5_000,
         }
     }

@@ -74,7 +74,8 @@ pub trait Ingest: Send + Sync {
         0
     }
 
-    /// Whether the queue is saturated: its point budget is used up or a sender is waiting.
+    /// Whether the queue is saturated: its point or memory budget is used up, or a sender
+    /// is waiting.
     fn saturated(&self) -> bool {
         false
     }
@@ -107,9 +108,13 @@ struct Job {
 pub struct IngestCore {
     tx: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    /// One permit per point queued or being written: bounds the memory the queue holds.
+    /// One permit per point queued or being written.
     room: Arc<Semaphore>,
     max_points: usize,
+    /// One permit per KiB those submissions hold (estimated): bounds the queue's memory, which
+    /// per point differs twentyfold between one-point series and long ones.
+    memory: Arc<Semaphore>,
+    max_kib: usize,
     /// Submissions waiting for room right now.
     waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -124,11 +129,14 @@ impl IngestCore {
             .spawn(move || write_loop(rx, datastore, batch_size))
             .ok();
         let max_points = opts.max_queued_points.max(1);
+        let max_kib = opts.max_queued_mb.max(1).saturating_mul(1024);
         Arc::new(IngestCore {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(writer),
             room: Arc::new(Semaphore::new(max_points)),
             max_points,
+            memory: Arc::new(Semaphore::new(max_kib)),
+            max_kib,
             waiting: Arc::default(),
         })
     }
@@ -149,28 +157,41 @@ impl Ingest for IngestCore {
         wait: Wait,
     ) -> BoxFuture<'static, Result<Durable, IngestError>> {
         let tx = self.tx.lock().clone();
-        let room = self.room.clone();
+        let (room, memory) = (self.room.clone(), self.memory.clone());
         let waiting = self.waiting.clone();
-        // A batch larger than the whole budget still goes through, alone.
+        // A batch larger than a whole budget still goes through, alone.
         let points = batch
             .iter()
             .map(|s| s.points.len())
             .sum::<usize>()
             .clamp(1, self.max_points) as u32;
+        let kib = batch
+            .iter()
+            .map(SeriesPoints::memory_bytes)
+            .sum::<usize>()
+            .div_ceil(1024)
+            .clamp(1, self.max_kib)
+            .min(u32::MAX as usize) as u32;
         Box::pin(async move {
             let tx = tx.ok_or(IngestError::Closed)?;
-            let waiter = WaitGuard::enter(&waiting, room.available_permits() < points as usize);
-            let permit = match wait {
-                Wait::Forever => room
-                    .acquire_many_owned(points)
-                    .await
-                    .map_err(|_| IngestError::Closed)?,
-                Wait::AtMost(d) => {
-                    match tokio::time::timeout(d, room.acquire_many_owned(points)).await {
-                        Ok(p) => p.map_err(|_| IngestError::Closed)?,
-                        Err(_) => return Err(IngestError::Busy),
-                    }
+            let held_back = room.available_permits() < points as usize
+                || memory.available_permits() < kib as usize;
+            let waiter = WaitGuard::enter(&waiting, held_back);
+            // Points first, then memory, in every submission: no two wait on each other.
+            let acquire = async {
+                let p = room.acquire_many_owned(points).await;
+                let m = memory.acquire_many_owned(kib).await;
+                match (p, m) {
+                    (Ok(p), Ok(m)) => Ok((p, m)),
+                    _ => Err(IngestError::Closed),
                 }
+            };
+            let permit = match wait {
+                Wait::Forever => acquire.await?,
+                Wait::AtMost(d) => match tokio::time::timeout(d, acquire).await {
+                    Ok(p) => p?,
+                    Err(_) => return Err(IngestError::Busy),
+                },
             };
             drop(waiter);
             let (done, wait) = oneshot::channel();
@@ -194,6 +215,7 @@ impl Ingest for IngestCore {
 
     fn saturated(&self) -> bool {
         self.room.available_permits() == 0
+            || self.memory.available_permits() == 0
             || self.waiting.load(std::sync::atomic::Ordering::Relaxed) > 0
     }
 }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// Metric queries that may run at once (`kairosdb.datastore.concurrentQueryThreads`).
     pub query_slots: Arc<Semaphore>,
+    /// KiB that HTTP ingest bodies may hold from parsing until durable (`max_queued_mb`).
+    pub ingest_room: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -37,12 +39,14 @@ impl AppState {
         registry: Arc<Registry>,
     ) -> Self {
         let slots = options.query.concurrent_query_threads.max(1);
+        let room = options.ingest.max_queued_mb.max(1).saturating_mul(1024);
         AppState {
             options,
             datastore,
             ingest,
             registry,
             query_slots: Arc::new(Semaphore::new(slots)),
+            ingest_room: Arc::new(Semaphore::new(room)),
         }
     }
 }

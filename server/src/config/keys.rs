@@ -34,6 +34,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kairosdb.queue_processor.batch_size",
     "kairosdb.queue_processor.queue_depth",
     "kairosdb.queue_processor.max_queued_points",
+    "kairosdb.queue_processor.max_queued_mb",
     "kairosdb.queue_processor.http_wait_ms",
 ];
 
@@ -169,6 +170,12 @@ pub fn apply(o: &mut Options, key: &str, value: &str, shown: &str) -> Result<boo
             o.ingest.max_queued_points = num(shown, v, "expected a positive number of points")?;
             if o.ingest.max_queued_points == 0 {
                 return Err(bad(shown, v, "expected a positive number of points"));
+            }
+        }
+        "kairosdb.queue_processor.max_queued_mb" => {
+            o.ingest.max_queued_mb = num(shown, v, "expected a positive size in MB")?;
+            if o.ingest.max_queued_mb == 0 {
+                return Err(bad(shown, v, "expected a positive size in MB"));
             }
         }
         "kairosdb.queue_processor.http_wait_ms" => {

@@ -93,6 +93,7 @@ fn core(store: Arc<StalledStore>) -> Arc<IngestCore> {
         batch_size: 1000,
         queue_depth: 8,
         max_queued_points: 10,
+        max_queued_mb: 1,
         http_wait_ms: 50,
     };
     IngestCore::start(store, &opts)
@@ -126,6 +127,51 @@ async fn a_stalled_datastore_makes_bounded_waits_fail_busy() {
     assert_eq!(store.stored.load(Ordering::SeqCst), 17);
     assert!(!ingest.saturated());
     assert_eq!(ingest.queued_points(), 0);
+    ingest.shutdown();
+}
+
+/// One point whose text value holds `kib` KiB.
+fn heavy(kib: usize) -> Vec<SeriesPoints> {
+    vec![SeriesPoints {
+        metric: "m".into(),
+        tags: vec![("h".into(), "a".into())],
+        ttl: 0,
+        points: vec![DataPoint {
+            timestamp: 0,
+            value: plugin_api::Value::Text("x".repeat(kib * 1024)),
+        }],
+    }]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_memory_budget_holds_back_few_points_that_hold_much() {
+    let store = Arc::new(StalledStore::default());
+    let ingest = core(store.clone());
+    // Two points, well inside the 10-point budget, but 700 KiB of the 1 MiB one.
+    let first = tokio::spawn(ingest.submit(heavy(700), Wait::Forever));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(ingest.queued_points(), 1);
+    assert!(!ingest.saturated());
+    let r = ingest
+        .submit(heavy(400), Wait::AtMost(Duration::from_millis(100)))
+        .await;
+    assert!(matches!(r, Err(IngestError::Busy)), "{r:?}");
+    // The refused submission gave back the point it had taken.
+    assert_eq!(ingest.queued_points(), 1);
+    let waiting = tokio::spawn(ingest.submit(heavy(400), Wait::Forever));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiting.is_finished());
+    assert!(ingest.saturated());
+    store.open_gate();
+    assert!(first.await.unwrap().is_ok());
+    assert!(waiting.await.unwrap().is_ok());
+    // Larger than the whole budget: goes through alone.
+    assert!(ingest
+        .submit(heavy(2048), Wait::AtMost(Duration::from_millis(500)))
+        .await
+        .is_ok());
+    assert_eq!(store.stored.load(Ordering::SeqCst), 3);
+    assert!(!ingest.saturated());
     ingest.shutdown();
 }
 
