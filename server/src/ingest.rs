@@ -128,8 +128,10 @@ impl IngestCore {
             .name("ingest-writer".into())
             .spawn(move || write_loop(rx, datastore, batch_size))
             .ok();
-        let max_points = opts.max_queued_points.max(1);
-        let max_kib = opts.max_queued_mb.max(1).saturating_mul(1024);
+        let max_points = opts.max_queued_points.clamp(1, Semaphore::MAX_PERMITS);
+        let max_kib = (opts.max_queued_mb.max(1))
+            .saturating_mul(1024)
+            .min(Semaphore::MAX_PERMITS);
         Arc::new(IngestCore {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(writer),

@@ -28,6 +28,8 @@ pub struct AppState {
     pub query_slots: Arc<Semaphore>,
     /// KiB that HTTP ingest bodies may hold from parsing until durable (`max_queued_mb`).
     pub ingest_room: Arc<Semaphore>,
+    /// All of `ingest_room`, in KiB.
+    pub ingest_room_kib: usize,
 }
 
 impl AppState {
@@ -38,8 +40,13 @@ impl AppState {
         ingest: IngestRef,
         registry: Arc<Registry>,
     ) -> Self {
-        let slots = options.query.concurrent_query_threads.max(1);
-        let room = options.ingest.max_queued_mb.max(1).saturating_mul(1024);
+        let slots = options
+            .query
+            .concurrent_query_threads
+            .clamp(1, Semaphore::MAX_PERMITS);
+        let room = (options.ingest.max_queued_mb.max(1))
+            .saturating_mul(1024)
+            .min(Semaphore::MAX_PERMITS);
         AppState {
             options,
             datastore,
@@ -47,6 +54,7 @@ impl AppState {
             registry,
             query_slots: Arc::new(Semaphore::new(slots)),
             ingest_room: Arc::new(Semaphore::new(room)),
+            ingest_room_kib: room,
         }
     }
 }

@@ -117,14 +117,14 @@ async fn pump(
                 return;
             }
         };
+        // Columns are decoded from slices of the page, not copied into two vectors each.
         let points = result.into_rows_result().map_err(engine).and_then(|rows| {
-            rows.rows::<(Vec<u8>, Vec<u8>)>()
-                .map_err(engine)?
-                .map(|r| {
-                    let (c, v) = r.map_err(engine)?;
-                    decode(&row, &inner.spec, pre10, &c, &v)
-                })
-                .collect::<Result<Vec<_>, _>>()
+            let mut points = Vec::with_capacity(rows.rows_num());
+            for r in rows.rows::<(&[u8], &[u8])>().map_err(engine)? {
+                let (c, v) = r.map_err(engine)?;
+                points.push(decode(&row, &inner.spec, pre10, c, v)?);
+            }
+            Ok(points)
         });
         let failed = points.is_err();
         if !matches!(&points, Ok(p) if p.is_empty()) && tx.send(points).await.is_err() {
