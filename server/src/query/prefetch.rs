@@ -1,8 +1,10 @@
 //! One read per row on stores where counting a row costs as much as reading it (Cassandra: a
 //! `COUNT(*)` reads the partition). The engine reads each row once, counting its points for
-//! `sample_size`, keeps them in memory up to a budget and in one temporary file past it, and
-//! the merge reads them back from there. Java reads once too, into its query cache file
-//! (DS/KairosDatastore.java `CachedSearchResult`).
+//! `sample_size`, keeps them in memory up to a budget (packed, `packed.rs`) and in one
+//! temporary file past it, and the merge reads them back from there. Java reads once too,
+//! into its query cache file (DS/KairosDatastore.java `CachedSearchResult`).
+
+mod packed;
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
@@ -17,6 +19,7 @@ use super::limits::Monitor;
 use super::spill::{decode, encode};
 use crate::datastore::{DatastoreError, PointReader, RowKey};
 use crate::http::ApiError;
+use packed::Packed;
 
 /// Points a query keeps in memory before the rest goes to its temporary file.
 pub const MEMORY_BUDGET: usize = 1 << 20;
@@ -27,7 +30,7 @@ const ROWS_AT_ONCE: usize = 32;
 
 /// Where one row's points wait.
 enum Stored {
-    Memory(Vec<DataPoint>),
+    Memory(Packed),
     File { offset: u64, count: u64 },
 }
 
@@ -125,7 +128,7 @@ pub fn prefetch(
             None => {
                 let n = points.len() as u64;
                 in_memory += points.len();
-                stored.insert(row.clone(), Stored::Memory(points));
+                stored.insert(row.clone(), Stored::Memory(Packed::pack(points)));
                 n
             }
         };
@@ -165,7 +168,11 @@ impl Prefetched {
     /// The points of `row`, once; a row read before or never fetched yields nothing.
     pub fn reader(&self, row: &RowKey) -> Box<dyn PointReader> {
         match (self.rows.lock().remove(row), &self.file) {
-            (Some(Stored::Memory(points)), _) => Box::new(MemoryReader(Some(points))),
+            (Some(Stored::Memory(points)), _) => Box::new(MemoryReader {
+                points: Some(points),
+                at: 0,
+                batch: usize::MAX,
+            }),
             (Some(Stored::File { offset, count }), Some(file)) => Box::new(FileReader {
                 file: BufReader::with_capacity(
                     64 << 10,
@@ -176,22 +183,38 @@ impl Prefetched {
                 ),
                 left: count,
             }),
-            _ => Box::new(MemoryReader(None)),
+            _ => Box::new(MemoryReader {
+                points: None,
+                at: 0,
+                batch: usize::MAX,
+            }),
         }
     }
 }
 
-struct MemoryReader(Option<Vec<DataPoint>>);
+/// Hands out a kept row: all of it at once, or in batches of the merge's hint, so the merge
+/// does not hold every row of a group unpacked at once.
+struct MemoryReader {
+    points: Option<Packed>,
+    at: usize,
+    batch: usize,
+}
 
 impl PointReader for MemoryReader {
     fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
-        match self.0.take() {
-            Some(mut p) if !p.is_empty() => {
-                out.append(&mut p);
-                Ok(true)
-            }
-            _ => Ok(false),
+        let Some(p) = &mut self.points else {
+            return Ok(false);
+        };
+        let n = p.unpack_some(self.at, self.batch, out);
+        self.at += n;
+        if self.at >= p.len() {
+            self.points = None;
         }
+        Ok(n > 0)
+    }
+
+    fn set_batch_hint(&mut self, points: usize) {
+        self.batch = points.max(1);
     }
 }
 

@@ -74,6 +74,37 @@ fn every_row_reads_back_whatever_the_budget() {
 }
 
 #[test]
+fn kept_rows_read_back_in_the_merges_batches() {
+    let rows: Vec<RowKey> = (0..20).map(row).collect();
+    let doubles = |i: usize| -> Vec<DataPoint> {
+        (0..10)
+            .map(|k| DataPoint::double(k, i as f64 + k as f64 / 8.0))
+            .collect()
+    };
+    let open = |r: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+        let i: usize = r.tags[0].1[1..].parse().unwrap();
+        Ok(Box::new(VecReader(doubles(i), 0)))
+    };
+    let monitor = Monitor::start(QueryLimits::default());
+    let f = prefetch(rows, &open, &monitor, usize::MAX).unwrap();
+    for i in 0..20 {
+        let mut r = f.points.reader(&row(i));
+        r.set_batch_hint(3);
+        let (mut out, mut batches) = (Vec::new(), 0);
+        loop {
+            let before = out.len();
+            if !r.next_batch(&mut out).unwrap() {
+                break;
+            }
+            assert!(out.len() - before <= 3, "row {i}: a batch past the hint");
+            batches += 1;
+        }
+        assert_eq!(out, doubles(i), "row {i}");
+        assert_eq!(batches, 4, "row {i}");
+    }
+}
+
+#[test]
 fn reads_in_flight_stay_at_the_window() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static OPEN: AtomicUsize = AtomicUsize::new(0);
