@@ -266,6 +266,16 @@ pub struct IngestOptions {
     pub http_wait_ms: u64,
 }
 
+impl IngestOptions {
+    /// `max_queued_mb` in KiB, at least one, at most what a semaphore holds.
+    pub fn max_queued_kib(&self) -> usize {
+        self.max_queued_mb
+            .max(1)
+            .saturating_mul(1024)
+            .min(tokio::sync::Semaphore::MAX_PERMITS)
+    }
+}
+
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {

@@ -129,9 +129,7 @@ impl IngestCore {
             .spawn(move || write_loop(rx, datastore, batch_size))
             .ok();
         let max_points = opts.max_queued_points.clamp(1, Semaphore::MAX_PERMITS);
-        let max_kib = (opts.max_queued_mb.max(1))
-            .saturating_mul(1024)
-            .min(Semaphore::MAX_PERMITS);
+        let max_kib = opts.max_queued_kib();
         Arc::new(IngestCore {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(writer),

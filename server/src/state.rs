@@ -28,8 +28,6 @@ pub struct AppState {
     pub query_slots: Arc<Semaphore>,
     /// KiB that HTTP ingest bodies may hold from parsing until durable (`max_queued_mb`).
     pub ingest_room: Arc<Semaphore>,
-    /// All of `ingest_room`, in KiB.
-    pub ingest_room_kib: usize,
 }
 
 impl AppState {
@@ -44,9 +42,7 @@ impl AppState {
             .query
             .concurrent_query_threads
             .clamp(1, Semaphore::MAX_PERMITS);
-        let room = (options.ingest.max_queued_mb.max(1))
-            .saturating_mul(1024)
-            .min(Semaphore::MAX_PERMITS);
+        let room = options.ingest.max_queued_kib();
         AppState {
             options,
             datastore,
@@ -54,7 +50,6 @@ impl AppState {
             registry,
             query_slots: Arc::new(Semaphore::new(slots)),
             ingest_room: Arc::new(Semaphore::new(room)),
-            ingest_room_kib: room,
         }
     }
 }

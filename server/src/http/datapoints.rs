@@ -55,7 +55,7 @@ pub async fn add(
     // Room for what the body becomes once parsed, taken before parsing and held until the
     // points are durable, so waiting requests cannot pile up parsed batches without bound.
     let wait = Duration::from_millis(state.options.ingest.http_wait_ms);
-    let max_kib = state.ingest_room_kib;
+    let max_kib = state.options.ingest.max_queued_kib();
     let _room = admit(&state.ingest_room, max_kib, body.len(), wait).await?;
     let parsed = tokio::task::spawn_blocking(move || parse_datapoints(&body))
         .await

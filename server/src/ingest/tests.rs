@@ -79,13 +79,18 @@ impl Datastore for StalledStore {
     }
 }
 
-fn batch(points: usize) -> Vec<SeriesPoints> {
+/// One series of metric `m`, tag `h=a`, holding `points`.
+fn series(points: Vec<DataPoint>) -> Vec<SeriesPoints> {
     vec![SeriesPoints {
         metric: "m".into(),
         tags: vec![("h".into(), "a".into())],
         ttl: 0,
-        points: (0..points as i64).map(|t| DataPoint::long(t, t)).collect(),
+        points,
     }]
+}
+
+fn batch(points: usize) -> Vec<SeriesPoints> {
+    series((0..points as i64).map(|t| DataPoint::long(t, t)).collect())
 }
 
 fn core(store: Arc<StalledStore>) -> Arc<IngestCore> {
@@ -132,15 +137,10 @@ async fn a_stalled_datastore_makes_bounded_waits_fail_busy() {
 
 /// One point whose text value holds `kib` KiB.
 fn heavy(kib: usize) -> Vec<SeriesPoints> {
-    vec![SeriesPoints {
-        metric: "m".into(),
-        tags: vec![("h".into(), "a".into())],
-        ttl: 0,
-        points: vec![DataPoint {
-            timestamp: 0,
-            value: plugin_api::Value::Text("x".repeat(kib * 1024)),
-        }],
-    }]
+    series(vec![DataPoint {
+        timestamp: 0,
+        value: plugin_api::Value::Text("x".repeat(kib * 1024)),
+    }])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

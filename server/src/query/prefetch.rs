@@ -168,11 +168,7 @@ impl Prefetched {
     /// The points of `row`, once; a row read before or never fetched yields nothing.
     pub fn reader(&self, row: &RowKey) -> Box<dyn PointReader> {
         match (self.rows.lock().remove(row), &self.file) {
-            (Some(Stored::Memory(points)), _) => Box::new(MemoryReader {
-                points: Some(points),
-                at: 0,
-                batch: usize::MAX,
-            }),
+            (Some(Stored::Memory(points)), _) => Box::new(MemoryReader::new(Some(points))),
             (Some(Stored::File { offset, count }), Some(file)) => Box::new(FileReader {
                 file: BufReader::with_capacity(
                     64 << 10,
@@ -183,11 +179,7 @@ impl Prefetched {
                 ),
                 left: count,
             }),
-            _ => Box::new(MemoryReader {
-                points: None,
-                at: 0,
-                batch: usize::MAX,
-            }),
+            _ => Box::new(MemoryReader::new(None)),
         }
     }
 }
@@ -198,6 +190,17 @@ struct MemoryReader {
     points: Option<Packed>,
     at: usize,
     batch: usize,
+}
+
+impl MemoryReader {
+    /// A reader handing out all of `points` in one batch until given a hint.
+    fn new(points: Option<Packed>) -> Self {
+        MemoryReader {
+            points,
+            at: 0,
+            batch: usize::MAX,
+        }
+    }
 }
 
 impl PointReader for MemoryReader {

@@ -22,6 +22,21 @@ struct State {
     waiting: Vec<(u64, VecDeque<oneshot::Sender<Slot>>)>,
 }
 
+impl State {
+    fn hold(&mut self, query: u64) {
+        *self.held.entry(query).or_default() += 1;
+    }
+
+    fn unhold(&mut self, query: u64) {
+        if let Some(n) = self.held.get_mut(&query) {
+            *n -= 1;
+            if *n == 0 {
+                self.held.remove(&query);
+            }
+        }
+    }
+}
+
 /// One held slot; dropping it hands the slot on.
 pub struct Slot {
     slots: Arc<FairSlots>,
@@ -48,7 +63,7 @@ impl FairSlots {
             let mut s = self.state.lock();
             if s.free > 0 {
                 s.free -= 1;
-                *s.held.entry(query).or_default() += 1;
+                s.hold(query);
                 return Some(Slot {
                     slots: self.clone(),
                     query,
@@ -74,12 +89,7 @@ impl FairSlots {
 
     fn release(self: &Arc<Self>, query: u64) {
         let mut s = self.state.lock();
-        if let Some(n) = s.held.get_mut(&query) {
-            *n -= 1;
-            if *n == 0 {
-                s.held.remove(&query);
-            }
-        }
+        s.unhold(query);
         loop {
             // The waiting query holding the fewest slots; the earliest on a tie.
             let Some(i) = (0..s.waiting.len())
@@ -97,7 +107,7 @@ impl FairSlots {
             if tx.is_closed() {
                 continue;
             }
-            *s.held.entry(next).or_default() += 1;
+            s.hold(next);
             let slot = Slot {
                 slots: self.clone(),
                 query: next,
@@ -108,12 +118,7 @@ impl FairSlots {
                 Err(mut slot) => {
                     // Closed in between: take the count back here, under the lock.
                     slot.armed = false;
-                    if let Some(n) = s.held.get_mut(&next) {
-                        *n -= 1;
-                        if *n == 0 {
-                            s.held.remove(&next);
-                        }
-                    }
+                    s.unhold(next);
                 }
             }
         }
@@ -140,6 +145,12 @@ mod tests {
             .unwrap()
     }
 
+    /// A task waiting for a slot for `query`; its result keeps the slot.
+    fn waiter(slots: &Arc<FairSlots>, query: u64) -> tokio::task::JoinHandle<Option<Slot>> {
+        let s = slots.clone();
+        tokio::spawn(async move { s.acquire(query).await })
+    }
+
     #[test]
     fn a_new_query_gets_the_next_slot_before_a_busy_ones_queue() {
         rt().block_on(async {
@@ -147,17 +158,9 @@ mod tests {
             let a1 = slots.acquire(1).await.unwrap();
             let a2 = slots.acquire(1).await.unwrap();
             // Query 1 queues five more reads, then query 2 asks for one.
-            let busy: Vec<_> = (0..5)
-                .map(|_| {
-                    tokio::spawn({
-                        let s = slots.clone();
-                        async move { s.acquire(1).await }
-                    })
-                })
-                .collect();
+            let busy: Vec<_> = (0..5).map(|_| waiter(&slots, 1)).collect();
             tokio::time::sleep(Duration::from_millis(10)).await;
-            let s = slots.clone();
-            let small = tokio::spawn(async move { s.acquire(2).await });
+            let small = waiter(&slots, 2);
             tokio::time::sleep(Duration::from_millis(10)).await;
             drop(a1);
             let got = tokio::time::timeout(Duration::from_secs(1), small)
@@ -186,8 +189,7 @@ mod tests {
             }
             let mut waiters = Vec::new();
             for q in [1u64, 1, 1, 1, 2, 2, 2, 2] {
-                let s = slots.clone();
-                waiters.push(tokio::spawn(async move { s.acquire(q).await }));
+                waiters.push(waiter(&slots, q));
                 tokio::task::yield_now().await;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -202,10 +204,8 @@ mod tests {
         rt().block_on(async {
             let slots = FairSlots::new(1);
             let first = slots.acquire(1).await.unwrap();
-            let s = slots.clone();
-            let gone = tokio::spawn(async move { s.acquire(2).await.map(|_| ()) });
-            let s = slots.clone();
-            let kept = tokio::spawn(async move { s.acquire(3).await });
+            let gone = waiter(&slots, 2);
+            let kept = waiter(&slots, 3);
             tokio::time::sleep(Duration::from_millis(10)).await;
             gone.abort();
             let _ = gone.await;

@@ -18,24 +18,24 @@ impl Packed {
     /// Packs `points`, keeping their order.
     pub fn pack(points: Vec<DataPoint>) -> Packed {
         let ts = || points.iter().map(|p| p.timestamp).collect::<Vec<_>>();
-        if points.iter().all(|p| matches!(p.value, Value::Long(_))) {
-            let vals = points
-                .iter()
-                .map(|p| match p.value {
-                    Value::Long(v) => v,
-                    _ => 0,
-                })
-                .collect();
+        let longs: Option<Vec<i64>> = points
+            .iter()
+            .map(|p| match p.value {
+                Value::Long(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        if let Some(vals) = longs {
             return Packed::Longs { ts: ts(), vals };
         }
-        if points.iter().all(|p| matches!(p.value, Value::Double(_))) {
-            let vals = points
-                .iter()
-                .map(|p| match p.value {
-                    Value::Double(v) => v,
-                    _ => 0.0,
-                })
-                .collect();
+        let doubles: Option<Vec<f64>> = points
+            .iter()
+            .map(|p| match p.value {
+                Value::Double(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        if let Some(vals) = doubles {
             return Packed::Doubles { ts: ts(), vals };
         }
         Packed::Points(points)
