@@ -9,6 +9,13 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# A clean run writes about 6 GB (target/ and the services in .cache/); say so up front when the
+# disk is short, since a full disk otherwise shows up as a compiler or Cassandra failure.
+free_kb=$(df -Pk . | awk 'NR == 2 {print $4}')
+if [ "${free_kb:-0}" -lt $((6 * 1024 * 1024)) ]; then
+    echo "test-all: warning: only $((free_kb / 1024)) MB free under $PWD; a clean run needs about 6 GB" >&2
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
