@@ -27,6 +27,8 @@ const USAGE: &str = "usage: ingest [--http HOST:PORT] [--telnet HOST:PORT] [opti
   --gzip                 send HTTP bodies with Content-Encoding: gzip
   --points N             stop after this many points (default 2000000)
   --duration SECS        stop after this many seconds (default 60)
+  --rate N               offer at most N points/s in all (default 0: as fast as acknowledged); with it,
+                         two servers can be compared doing the same work, e.g. for memory
   --values V             random (default) | gauge: smooth per-series values (doubles with two decimals,
                          longs that move by small steps), what regular gauges compress like
   --no-verify            skip the final count check
@@ -45,6 +47,9 @@ struct Run {
     gauge: bool,
     base_ts: i64,
     max_points: u64,
+    /// `--rate`: slot k may not be sent before `started + k / rate` seconds.
+    rate: Option<f64>,
+    started: Instant,
     deadline: Instant,
     next_slot: AtomicU64,
     stop: AtomicBool,
@@ -65,6 +70,16 @@ impl Run {
         let start = self.next_slot.fetch_add(n, Ordering::Relaxed);
         if start >= self.max_points {
             return None;
+        }
+        if let Some(rate) = self.rate {
+            let due = self.started + Duration::from_secs_f64(start as f64 / rate);
+            if due >= self.deadline {
+                return None;
+            }
+            let now = Instant::now();
+            if due > now {
+                thread::sleep(due - now);
+            }
         }
         Some(start..(start + n).min(self.max_points))
     }
@@ -261,6 +276,7 @@ fn main() {
     let max_points = flags.u64("points", 2_000_000);
     let duration = flags.secs("duration", 60.0);
     let gzip = flags.bool("gzip");
+    let rate = Some(flags.u64("rate", 0) as f64).filter(|r| *r > 0.0);
 
     let id = run_id();
     let set = SeriesSet::new(&format!("bench.{id}"), series, flags.u64("metrics", 10));
@@ -278,6 +294,8 @@ fn main() {
         series: set,
         base_ts,
         max_points,
+        rate,
+        started: Instant::now(),
         deadline: Instant::now() + duration,
         next_slot: AtomicU64::new(0),
         stop: AtomicBool::new(false),
@@ -288,8 +306,9 @@ fn main() {
         first_error: Mutex::new(None),
     });
     println!(
-        "ingest: run {id}: {series} series over {metric_count} metrics (bench.{id}.*), mode {mode}, up to {max_points} points or {:.0} s",
-        duration.as_secs_f64()
+        "ingest: run {id}: {series} series over {metric_count} metrics (bench.{id}.*), mode {mode}, up to {max_points} points or {:.0} s{}",
+        duration.as_secs_f64(),
+        rate.map(|r| format!(", offered at {r:.0} points/s")).unwrap_or_default()
     );
     if use_http {
         println!(

@@ -33,7 +33,7 @@ const USAGE: &str = "usage: query [--http HOST:PORT] [options]
 
 Seeding writes bench.q<id>.cpu.user (a new name per run) over HTTP and waits until it is queryable.
 For scripts, every figure is repeated on one line:
-  result: seed points=N secs=S
+  result: seed points=N secs=S written_secs=S done_at=UNIX_SECS (when the queries begin)
   result: kind=raw threads=T ok=N errors=E qps=Q p50_ms=.. p95_ms=.. p99_ms=.. max_ms=..";
 
 /// What one query kind sends.
@@ -206,7 +206,10 @@ fn seed(http: SocketAddr, plan: &SeedPlan) -> Seed {
     }
     let secs = t.elapsed().as_secs_f64();
     println!("seed: {total} points written and visible in {secs:.2} s");
-    println!("result: seed points={total} secs={secs:.2} written_secs={written:.2}");
+    println!(
+        "result: seed points={total} secs={secs:.2} written_secs={written:.2} done_at={:.3}",
+        now_ms() as f64 / 1000.0
+    );
     Seed {
         metric,
         prefix: format!("bench.q{id}"),
