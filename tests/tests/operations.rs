@@ -352,3 +352,30 @@ fn aggregate_stats_reports_min_max_avg_count_sum_instead() {
         assert!(!names.iter().any(|n| n == absent), "{absent} in {names:?}");
     }
 }
+
+/// The `THP_enabled` line of a process's `/proc/PID/status`.
+fn thp_enabled(s: &Server) -> String {
+    let pid = s.pid().expect("server is running");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(|v| v.trim().to_string())
+        .expect("this kernel reports THP_enabled in /proc/PID/status (Linux 5.0+)")
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn transparent_huge_pages_are_off_unless_mimalloc_is_told_otherwise() {
+    // Off by default: whole 2 MB pages per touched arena region doubled RSS at light load.
+    let s = server(&[]);
+    assert_eq!(thp_enabled(&s), "0", "the server should opt out of THP");
+    drop(s);
+    // MIMALLOC_ALLOW_THP leaves the choice to mimalloc and the kernel.
+    let s = server(&[("MIMALLOC_ALLOW_THP", "1")]);
+    assert_eq!(
+        thp_enabled(&s),
+        "1",
+        "MIMALLOC_ALLOW_THP=1 should keep THP on"
+    );
+}
