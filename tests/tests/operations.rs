@@ -354,6 +354,7 @@ fn aggregate_stats_reports_min_max_avg_count_sum_instead() {
 }
 
 /// The `THP_enabled` line of a process's `/proc/PID/status`.
+#[cfg(target_os = "linux")]
 fn thp_enabled(s: &Server) -> String {
     let pid = s.pid().expect("server is running");
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read status");

@@ -18,24 +18,16 @@ impl Packed {
     /// Packs `points`, keeping their order.
     pub fn pack(points: Vec<DataPoint>) -> Packed {
         let ts = || points.iter().map(|p| p.timestamp).collect::<Vec<_>>();
-        let longs: Option<Vec<i64>> = points
-            .iter()
-            .map(|p| match p.value {
-                Value::Long(v) => Some(v),
-                _ => None,
-            })
-            .collect();
-        if let Some(vals) = longs {
+        if let Some(vals) = values(&points, |v| match *v {
+            Value::Long(x) => Some(x),
+            _ => None,
+        }) {
             return Packed::Longs { ts: ts(), vals };
         }
-        let doubles: Option<Vec<f64>> = points
-            .iter()
-            .map(|p| match p.value {
-                Value::Double(v) => Some(v),
-                _ => None,
-            })
-            .collect();
-        if let Some(vals) = doubles {
+        if let Some(vals) = values(&points, |v| match *v {
+            Value::Double(x) => Some(x),
+            _ => None,
+        }) {
             return Packed::Doubles { ts: ts(), vals };
         }
         Packed::Points(points)
@@ -75,6 +67,11 @@ impl Packed {
         }
         to.saturating_sub(from)
     }
+}
+
+/// Every point's value through `pick`, or `None` as soon as it refuses one.
+fn values<T>(points: &[DataPoint], pick: fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+    points.iter().map(|p| pick(&p.value)).collect()
 }
 
 #[cfg(test)]
