@@ -42,6 +42,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "write_cluster.row_width",
     "write_cluster.tag_indexed_row_key_lookup_metrics",
     "simultaneous_cql_queries",
+    "query_reads_per_node",
     "row_key_cache_size",
     "string_cache_size",
     "datapoint_ttl",
@@ -91,6 +92,9 @@ pub struct CassandraOptions {
     pub table_create_with: BTreeMap<String, String>,
     /// Partition reads in flight per store (`simultaneous_cql_queries`).
     pub simultaneous_queries: usize,
+    /// Page reads one query may have in flight per node the driver knows, within
+    /// `simultaneous_queries` (ours; 0 = no cap of its own, as in Java).
+    pub query_reads_per_node: usize,
     /// Row keys remembered as written (`row_key_cache_size`).
     pub row_key_cache_size: usize,
     /// (metric, row time) pairs remembered as indexed (`string_cache_size`).
@@ -132,6 +136,7 @@ impl Default for CassandraOptions {
             row_width: None,
             table_create_with,
             simultaneous_queries: 20,
+            query_reads_per_node: 4,
             row_key_cache_size: 50_000,
             string_cache_size: 50_000,
             datapoint_ttl: 0,
@@ -295,6 +300,11 @@ pub fn apply(
             _ => return Err(bad(shown, v, "expected a positive row width")),
         },
         "simultaneous_cql_queries" => o.simultaneous_queries = positive(shown, v)?,
+        "query_reads_per_node" => {
+            o.query_reads_per_node = v
+                .parse()
+                .map_err(|_| bad(shown, v, "expected a number of reads (0: no cap)"))?
+        }
         "row_key_cache_size" => o.row_key_cache_size = positive(shown, v)?,
         "string_cache_size" => o.string_cache_size = positive(shown, v)?,
         "datapoint_ttl" => match v.parse::<i64>() {

@@ -77,6 +77,18 @@ fn decode(
     Ok(DataPoint { timestamp, value })
 }
 
+/// Page reads one query may have in flight: `query_reads_per_node` per node the driver
+/// knows (0: no cap but `simultaneous_cql_queries`, as in Java).
+fn read_cap(inner: &Inner) -> usize {
+    match inner.options.query_reads_per_node {
+        0 => usize::MAX,
+        per => {
+            let nodes = inner.session.get_cluster_state().get_nodes_info().len();
+            per.saturating_mul(nodes.max(1))
+        }
+    }
+}
+
 /// Fetches the pages of one row and sends them on; stops when the reader is dropped.
 async fn pump(
     inner: Arc<Inner>,
@@ -97,10 +109,11 @@ async fn pump(
     };
     let stmt = &inner.statements.points[which];
     let values = bounds_values(key, lo, hi, range.limit);
+    let cap = read_cap(&inner);
     let mut state = PagingState::start();
     loop {
         let page = {
-            let Some(_slot) = inner.reads.acquire(range.query).await else {
+            let Some(_slot) = inner.reads.acquire(range.query, cap).await else {
                 return;
             };
             with_retry(inner.options.retries, || {

@@ -29,6 +29,8 @@ fn cluster_and_flat_keys() {
     assert!(set(&mut o, &k("table_create_with.data_points"), "").unwrap());
     assert!(set(&mut o, &k("write_cluster.row_time_unit"), "SECONDS").unwrap());
     assert!(set(&mut o, &k("write_batch_size"), "50").unwrap());
+    assert_eq!(o.query_reads_per_node, 4);
+    assert!(set(&mut o, &k("query_reads_per_node"), "0").unwrap());
     assert!(!set(&mut o, &k("write_cluster.max_queue_size"), "500").unwrap());
     assert!(!set(&mut o, &k("table_create_with.nope"), "x").unwrap());
     assert!(!set(&mut o, "kairosdb.jetty.port", "1").unwrap());
@@ -62,6 +64,7 @@ fn cluster_and_flat_keys() {
     assert_eq!(o.create_with("data_points"), "");
     assert_eq!(o.row_time_unit, RowTimeUnit::Seconds);
     assert_eq!(o.write_batch_size, 50);
+    assert_eq!(o.query_reads_per_node, 0);
 }
 
 #[test]
@@ -73,6 +76,7 @@ fn bad_values_name_the_key() {
         ("datapoint_ttl", "-1"),
         ("datapoint_ttl", "630720001"),
         ("write_batch_size", "0"),
+        ("query_reads_per_node", "-1"),
         ("use_ssl", "yes"),
     ] {
         let key = format!("{ROOT}{k}");
