@@ -78,15 +78,34 @@ fn decode(
 }
 
 /// Page reads one query may have in flight: `query_reads_per_node` per node the driver
-/// knows (0: no cap but `simultaneous_cql_queries`, as in Java).
+/// knows, in `local_dc_name` when set, as reads go there (0: no cap but
+/// `simultaneous_cql_queries`, as in Java).
 fn read_cap(inner: &Inner) -> usize {
-    match inner.options.query_reads_per_node {
-        0 => usize::MAX,
-        per => {
-            let nodes = inner.session.get_cluster_state().get_nodes_info().len();
-            per.saturating_mul(nodes.max(1))
-        }
+    let state = inner.session.get_cluster_state();
+    let dcs = state
+        .get_nodes_info()
+        .iter()
+        .map(|n| n.datacenter.as_deref());
+    cap_for(
+        inner.options.query_reads_per_node,
+        inner.options.local_dc.as_deref(),
+        dcs,
+    )
+}
+
+/// [`read_cap`] over the nodes' datacenters.
+fn cap_for<'a>(
+    per_node: usize,
+    local_dc: Option<&str>,
+    dcs: impl Iterator<Item = Option<&'a str>>,
+) -> usize {
+    if per_node == 0 {
+        return usize::MAX;
     }
+    let nodes = dcs
+        .filter(|dc| local_dc.is_none() || *dc == local_dc)
+        .count();
+    per_node.saturating_mul(nodes.max(1))
 }
 
 /// Fetches the pages of one row and sends them on; stops when the reader is dropped.
@@ -216,6 +235,17 @@ mod tests {
     use crate::datastore::column_name::DEFAULT_ROW_WIDTH_MS;
 
     const W: i64 = DEFAULT_ROW_WIDTH_MS;
+
+    #[test]
+    fn read_cap_counts_the_nodes_reads_go_to() {
+        let dcs = [Some("dc1"), Some("dc1"), Some("dc2"), None];
+        assert_eq!(cap_for(4, None, dcs.into_iter()), 16);
+        assert_eq!(cap_for(4, Some("dc1"), dcs.into_iter()), 8);
+        // A local DC no node is in still lets a query read.
+        assert_eq!(cap_for(4, Some("dc9"), dcs.into_iter()), 4);
+        assert_eq!(cap_for(3, None, std::iter::empty()), 3);
+        assert_eq!(cap_for(0, Some("dc1"), dcs.into_iter()), usize::MAX);
+    }
 
     #[test]
     fn bounds_inside_and_across_rows() {
