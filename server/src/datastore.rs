@@ -11,6 +11,7 @@ pub mod row_key;
 pub mod tag_filter;
 pub mod value_codec;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use plugin_api::{DataPoint, Order};
@@ -51,6 +52,14 @@ pub struct ReadRange {
     pub query: u64,
 }
 
+/// The rows of a data read, some of them perhaps already being read.
+pub struct RowsToRead {
+    /// The rows, as [`Datastore::find_rows`] orders them.
+    pub rows: Vec<RowKey>,
+    /// Readers over some of `rows` in the read's range, started while the rows were found.
+    pub started: HashMap<RowKey, Box<dyn PointReader>>,
+}
+
 /// Pulls the points of one row in batches.
 pub trait PointReader: Send {
     /// Appends the next batch to `out`; returns false when the row is exhausted.
@@ -78,16 +87,20 @@ pub trait Datastore: Send + Sync {
         end: i64,
         filter: &TagFilter,
     ) -> Result<Vec<RowKey>, DatastoreError>;
-    /// [`find_rows`](Datastore::find_rows) for a data read: may also list rows deleted whole
-    /// elsewhere since (reading them yields no point), so a store can reuse what it found.
+    /// [`find_rows`](Datastore::find_rows) for a data read in `range`: may also list rows
+    /// deleted whole elsewhere since (reading them yields no point), so a store can reuse what
+    /// it found, and may start reading up to `read_ahead` of the rows it expects meanwhile.
     fn find_rows_to_read(
         &self,
         metric: &str,
-        start: i64,
-        end: i64,
         filter: &TagFilter,
-    ) -> Result<Vec<RowKey>, DatastoreError> {
-        self.find_rows(metric, start, end, filter)
+        range: &ReadRange,
+        _read_ahead: usize,
+    ) -> Result<RowsToRead, DatastoreError> {
+        Ok(RowsToRead {
+            rows: self.find_rows(metric, range.start, range.end, filter)?,
+            started: HashMap::new(),
+        })
     }
     /// How many points of `row` fall in `range` (at most `range.limit` when set).
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError>;

@@ -85,8 +85,10 @@ fn parse_args(args: Vec<String>) -> Result<Option<Args>, ConfigError> {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KAIROSDB_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only on a terminal: a log file or journal gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if std::env::var("KAIROSDB_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();

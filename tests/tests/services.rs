@@ -48,13 +48,20 @@ impl Drop for Keyspace {
 }
 
 fn node(role: &str, keyspace: &str) -> Server {
+    node_with(role, keyspace, &[])
+}
+
+/// [`node`] with more environment variables.
+fn node_with(role: &str, keyspace: &str, env: &[(&str, &str)]) -> Server {
+    let mut all = vec![
+        ("KAIROSDB_DATASTORE".to_string(), "cassandra".to_string()),
+        ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact()),
+        ("KAIROSDB_CASSANDRA_KEYSPACE".into(), keyspace.into()),
+    ];
+    all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Server::start_with(ServerOptions {
         args: vec!["--role".into(), role.into()],
-        env: vec![
-            ("KAIROSDB_DATASTORE".into(), "cassandra".into()),
-            ("KAIROSDB_CASSANDRA_CONTACT_POINTS".into(), contact()),
-            ("KAIROSDB_CASSANDRA_KEYSPACE".into(), keyspace.into()),
-        ],
+        env: all,
     })
 }
 
@@ -232,23 +239,44 @@ fn write(node: &Server, metric: &str, host: &str, from: i64, n: i64) {
     assert_eq!(r.status, 204, "{r:?}");
 }
 
-/// The query node reuses the row keys it read (the `row_keys` cache checked by `mtime`):
-/// a series another node adds to the same row time shows at once, and a series another
-/// node deletes is gone at once, both right after the node that did it answered.
+/// The query node reuses the row keys it read (the `row_keys` cache checked by `mtime`), and
+/// starts reading the rows they name while it checks them: a series another node adds to
+/// the same row time shows at once, points added to a known series too, and a series another
+/// node deletes is gone at once, all right after the node that did it answered.
 #[test]
 fn a_query_node_sees_series_another_node_adds_or_deletes_at_once() {
     let ks = Keyspace(unique_name("kscache").replace('.', "_"));
     let w = node("all", &ks.0);
-    let q = node("query", &ks.0);
+    let q = node_with(
+        "query",
+        &ks.0,
+        &[("KAIROSDB_LOG", "info,kairosdb::datastore::cassandra=debug")],
+    );
     let metric = unique_name("cache");
     write(&w, &metric, "a", 0, 10);
     let want = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
         pairs.iter().map(|(h, n)| (h.to_string(), *n)).collect()
     };
-    // Twice: the second answer comes from the cached keys.
+    // Twice: the second answer comes from the cached keys, its row read started ahead.
     for _ in 0..2 {
         assert_eq!(hosts(&q, &metric, json!({})), want(&[("a", 10)]));
     }
+    let log = std::fs::read_to_string(q.log_path()).expect("query node log");
+    let started: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("rows to read") && l.contains(&metric))
+        .collect();
+    assert_eq!(started.len(), 2, "{log}");
+    assert!(
+        started[0].contains("expected=0 started=0"),
+        "{}",
+        started[0]
+    );
+    assert!(
+        started[1].contains("expected=1 started=1"),
+        "{}",
+        started[1]
+    );
     // Same row time, new series, written by the other node.
     write(&w, &metric, "b", 100, 5);
     assert_eq!(hosts(&q, &metric, json!({})), want(&[("a", 10), ("b", 5)]));
@@ -278,4 +306,21 @@ fn a_query_node_sees_series_another_node_adds_or_deletes_at_once() {
     assert_eq!(hosts(&q, &metric, json!({})), want(&[]));
     write(&w, &metric, "c", 200, 2);
     assert_eq!(hosts(&q, &metric, json!({})), want(&[("c", 2)]));
+    // The other node deletes `c` and adds `d`: the query node starts reading `c` as its cached
+    // keys say, finds the partition changed, and drops that read.
+    let del_c = json!({"start_absolute": 0, "metrics": [{"name": metric, "tags": {"host": "c"}}]});
+    let r = w.post_json("/api/v1/datapoints/delete", &del_c);
+    assert_eq!(r.status, 204, "{r:?}");
+    write(&w, &metric, "d", 300, 4);
+    assert_eq!(hosts(&q, &metric, json!({})), want(&[("d", 4)]));
+    let log = std::fs::read_to_string(q.log_path()).expect("query node log");
+    let last = log
+        .lines()
+        .filter(|l| l.contains("rows to read") && l.contains(&metric))
+        .next_back()
+        .expect("a rows-to-read line");
+    assert!(
+        last.contains("rows=1 expected=1 started=0"),
+        "the read of c started and was dropped: {last}"
+    );
 }

@@ -39,7 +39,7 @@ mod tag_index;
 pub mod tls;
 mod write;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -50,7 +50,7 @@ use tokio::runtime::Runtime;
 pub use options::CassandraOptions;
 
 use super::column_name::RowSpec;
-use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, TagFilter};
+use super::{Datastore, DatastoreError, PointReader, ReadRange, RowKey, RowsToRead, TagFilter};
 use cache::SeenCache;
 use key_cache::KeyCache;
 use session::{engine, now_ms, Statements};
@@ -199,18 +199,45 @@ impl Datastore for CassandraStore {
     fn find_rows_to_read(
         &self,
         metric: &str,
-        start: i64,
-        end: i64,
         filter: &TagFilter,
-    ) -> Result<Vec<RowKey>, DatastoreError> {
-        self.block_on(rows::find_rows(
+        range: &ReadRange,
+        read_ahead: usize,
+    ) -> Result<RowsToRead, DatastoreError> {
+        // The rows the key cache expects start reading now, beside the index reads that
+        // confirm them: a raw query then waits for one round trip to Cassandra, not two.
+        let expected = rows::expected_rows(
             &self.inner,
             metric,
-            start,
-            end,
+            range.start,
+            range.end,
+            filter,
+            read_ahead,
+        );
+        let expected_rows = expected.len();
+        let mut started = HashMap::with_capacity(expected_rows);
+        for row in expected {
+            let reader = self.read_points(&row, range)?;
+            started.insert(row, reader);
+        }
+        let rows = self.block_on(rows::find_rows(
+            &self.inner,
+            metric,
+            range.start,
+            range.end,
             filter,
             true,
-        ))
+        ))?;
+        // A started row not found after all (deleted meanwhile) stops reading when dropped.
+        let found: HashSet<&RowKey> = rows.iter().collect();
+        started.retain(|row, _| found.contains(row));
+        tracing::debug!(
+            metric,
+            rows = rows.len(),
+            expected = expected_rows,
+            started = started.len(),
+            "rows to read"
+        );
+        Ok(RowsToRead { rows, started })
     }
 
     fn count_points(&self, row: &RowKey, range: &ReadRange) -> Result<u64, DatastoreError> {

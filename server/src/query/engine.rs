@@ -17,7 +17,7 @@ use super::parallel;
 use super::pipeline::Pipeline;
 use super::prefetch;
 use super::spill::SpillSet;
-use crate::datastore::{DatastoreRef, PointReader, ReadRange, RowKey, TagFilter};
+use crate::datastore::{DatastoreRef, PointReader, ReadRange, RowKey, RowsToRead, TagFilter};
 use crate::http::ApiError;
 
 /// Points pulled from the merge per step.
@@ -49,17 +49,25 @@ impl Engine {
         TagFilter::new(&m.tags, &self.regex_prefix).map_err(|e| ApiError::Internal(Some(e.0)))
     }
 
-    /// The rows `m` selects; `to_read` when their points will be read.
-    fn rows(&self, m: &MetricQuery, to_read: bool) -> Result<Vec<RowKey>, ApiError> {
-        let filter = self.filter(m)?;
-        let rows = if to_read {
-            self.datastore
-                .find_rows_to_read(&m.name, m.start, m.end, &filter)?
-        } else {
-            self.datastore.find_rows(&m.name, m.start, m.end, &filter)?
-        };
+    /// The rows `m` selects.
+    fn rows(&self, m: &MetricQuery) -> Result<Vec<RowKey>, ApiError> {
+        let rows = self
+            .datastore
+            .find_rows(&m.name, m.start, m.end, &self.filter(m)?)?;
         super::limits::check_row_keys(self.limits, rows.len())?;
         Ok(rows)
+    }
+
+    /// The rows `m` selects to read in `range`, the first ones perhaps already being read.
+    fn rows_to_read(&self, m: &MetricQuery, range: &ReadRange) -> Result<RowsToRead, ApiError> {
+        let found = self.datastore.find_rows_to_read(
+            &m.name,
+            &self.filter(m)?,
+            range,
+            prefetch::ROWS_AT_ONCE,
+        )?;
+        super::limits::check_row_keys(self.limits, found.rows.len())?;
+        Ok(found)
     }
 }
 
@@ -94,13 +102,19 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
     let monitor = Monitor::start(engine.limits);
     let range = range(m);
-    let found = engine.rows(m, true)?;
+    let found = engine.rows_to_read(m, &range)?;
     let (rows, sample_size, fetched) = if engine.datastore.counts_cost_a_read() {
         let open = |row: &RowKey| engine.datastore.read_points(row, &range);
-        let f = prefetch::prefetch(found, &open, &monitor, prefetch::MEMORY_BUDGET)?;
+        let f = prefetch::prefetch(
+            found.rows,
+            found.started,
+            &open,
+            &monitor,
+            prefetch::MEMORY_BUDGET,
+        )?;
         (f.rows, f.sample_size, Some(f.points))
     } else {
-        let (rows, n) = count_rows(engine, found, &range, &monitor)?;
+        let (rows, n) = count_rows(engine, found.rows, &range, &monitor)?;
         (rows, n, None)
     };
     let source = RowSource {
@@ -397,7 +411,7 @@ fn push_tags(buf: &mut Vec<u8>, tags: &[(String, Vec<String>)]) {
 pub fn run_tags(engine: &Engine, query: &Query, out: &mut Output) -> Result<(), ApiError> {
     out.buf().extend_from_slice(b"{\"queries\":[");
     for (i, m) in query.metrics.iter().enumerate() {
-        let rows = engine.rows(m, false)?;
+        let rows = engine.rows(m)?;
         let group = RowGroup {
             group_type: None,
             tag_entry: None,

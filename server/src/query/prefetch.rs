@@ -26,7 +26,7 @@ pub const MEMORY_BUDGET: usize = 1 << 20;
 /// Rows whose reads run at once (each reader starts fetching when opened). Enough to keep
 /// Cassandra's read stage busy (32 threads by default), few enough that another query's reads
 /// do not queue behind hundreds of this one's.
-const ROWS_AT_ONCE: usize = 32;
+pub const ROWS_AT_ONCE: usize = 32;
 
 /// Where one row's points wait.
 enum Stored {
@@ -59,9 +59,11 @@ fn spill_err(e: std::io::Error) -> ApiError {
 /// Opens a reader over one row.
 pub type OpenRow<'a> = dyn Fn(&RowKey) -> Result<Box<dyn PointReader>, DatastoreError> + 'a;
 
-/// Reads every row of `rows` through `open`, at most `budget` points kept in memory.
+/// Reads every row of `rows`, those in `started` through their reader first (they are
+/// already reading), the others through `open`; at most `budget` points kept in memory.
 pub fn prefetch(
     rows: Vec<RowKey>,
+    mut started: HashMap<RowKey, Box<dyn PointReader>>,
     open: &OpenRow,
     monitor: &Monitor,
     budget: usize,
@@ -71,13 +73,21 @@ pub fn prefetch(
     let (mut sample_size, mut in_memory) = (0u64, 0usize);
     let mut file: Option<(BufWriter<File>, u64)> = None;
     let (mut batch, mut rec) = (Vec::new(), Vec::new());
+    // Started rows first, so none waits with a full buffer behind rows not yet opened.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| !started.contains_key(&rows[i]));
     // A sliding window: as each row is consumed the next one opens, so reads in flight stay
     // at ROWS_AT_ONCE instead of dropping to none between slices.
     let mut ahead: VecDeque<Box<dyn PointReader>> = VecDeque::with_capacity(ROWS_AT_ONCE);
     let mut opened = 0;
-    for (i, row) in rows.iter().enumerate() {
-        while opened < rows.len() && opened < i + ROWS_AT_ONCE {
-            ahead.push_back(open(&rows[opened])?);
+    for (n, &i) in order.iter().enumerate() {
+        let row = &rows[i];
+        while opened < order.len() && opened < n + ROWS_AT_ONCE {
+            let next = &rows[order[opened]];
+            ahead.push_back(match started.remove(next) {
+                Some(reader) => reader,
+                None => open(next)?,
+            });
             opened += 1;
         }
         let Some(mut reader) = ahead.pop_front() else {
@@ -135,7 +145,7 @@ pub fn prefetch(
         if n > 0 {
             sample_size += n;
             monitor.check_points(sample_size)?;
-            kept.push(row.clone());
+            kept.push(i);
         } else {
             stored.remove(row);
         }
@@ -146,8 +156,10 @@ pub fn prefetch(
         )),
         None => None,
     };
+    // The rows in the order given, whatever order they were read in.
+    kept.sort_unstable();
     Ok(Fetched {
-        rows: kept,
+        rows: kept.into_iter().map(|i| rows[i].clone()).collect(),
         sample_size,
         points: Prefetched {
             rows: Mutex::new(stored),

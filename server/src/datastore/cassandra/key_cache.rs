@@ -133,14 +133,21 @@ impl KeyCache {
         }
     }
 
-    /// Row times of `metric` in `[from, to]` with an entry young enough at `now` to serve:
-    /// their `mtime` can be checked while the time index is still being read.
-    pub fn row_times(&self, metric: &str, from: i64, to: i64, now: Instant) -> Vec<i64> {
+    /// Entries of `metric` with row times in `[from, to]` young enough at `now` to serve if
+    /// their `mtime` is unchanged: it can be checked while the time index is still being read,
+    /// and their rows read meanwhile.
+    pub fn young(
+        &self,
+        metric: &str,
+        from: i64,
+        to: i64,
+        now: Instant,
+    ) -> Vec<(i64, Arc<Vec<CachedKey>>)> {
         match self.entries.get(metric) {
             Some(times) if from <= to => times
                 .range(from..=to)
                 .filter(|(_, e)| now.saturating_duration_since(e.fetched) < self.max_age)
-                .map(|(rt, _)| *rt)
+                .map(|(rt, e)| (*rt, e.keys.clone()))
                 .collect(),
             _ => Vec::new(),
         }
@@ -271,7 +278,7 @@ mod tests {
     }
 
     #[test]
-    fn row_times_lists_young_entries_in_range() {
+    fn young_lists_entries_in_range_with_their_keys() {
         let t0 = Instant::now();
         let mut c = KeyCache::new(Duration::from_secs(10), 100);
         for rt in [0, 10, 20] {
@@ -285,12 +292,20 @@ mod tests {
             t0 + Duration::from_secs(5),
         );
         c.put("n", 10, uuid(1), keys("n", 10, 1), t0);
-        assert_eq!(c.row_times("m", 5, 30, t0), vec![10, 20, 30]);
-        assert_eq!(c.row_times("m", 0, 0, t0), vec![0]);
-        assert_eq!(c.row_times("m", 30, 0, t0), Vec::<i64>::new());
+        let times = |from, to, now| -> Vec<i64> {
+            c.young("m", from, to, now)
+                .iter()
+                .map(|(rt, _)| *rt)
+                .collect()
+        };
+        assert_eq!(times(5, 30, t0), vec![10, 20, 30]);
+        assert_eq!(times(0, 0, t0), vec![0]);
+        assert_eq!(times(30, 0, t0), Vec::<i64>::new());
         let later = t0 + Duration::from_secs(12);
-        assert_eq!(c.row_times("m", 0, 30, later), vec![30]);
-        assert!(c.row_times("x", 0, 30, t0).is_empty());
+        assert_eq!(times(0, 30, later), vec![30]);
+        assert!(c.young("x", 0, 30, t0).is_empty());
+        let (rt, keys) = &c.young("m", 20, 20, t0)[0];
+        assert_eq!((*rt, keys[0].row.row_time), (20, 20));
     }
 
     #[test]

@@ -131,6 +131,11 @@ async fn pump(
     let cap = read_cap(&inner);
     let mut state = PagingState::start();
     loop {
+        // A reader dropped while this waited (a query that failed, a row started ahead and
+        // not found) needs no more pages.
+        if tx.is_closed() {
+            return;
+        }
         let page = {
             let Some(_slot) = inner.reads.acquire(range.query, cap).await else {
                 return;

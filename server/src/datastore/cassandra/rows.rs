@@ -140,7 +140,8 @@ pub async fn find_rows(
         let cache = inner.key_cache.lock();
         if to_read && cache.enabled() {
             let from = spec.row_time(start);
-            (true, cache.row_times(metric, from, end, Instant::now()))
+            let young = cache.young(metric, from, end, Instant::now());
+            (true, young.into_iter().map(|(rt, _)| rt).collect())
         } else {
             (false, Vec::new())
         }
@@ -173,6 +174,36 @@ pub async fn find_rows(
         "row keys found"
     );
     Ok(found)
+}
+
+/// Up to `limit` rows [`find_rows`] will likely return for a data read: alive keys of the
+/// cached partitions matching `filter`. Legacy-typed rows are left out, as how to decode
+/// them is known only once the legacy index has been read.
+pub fn expected_rows(
+    inner: &Inner,
+    metric: &str,
+    start: i64,
+    end: i64,
+    filter: &TagFilter,
+    limit: usize,
+) -> Vec<RowKey> {
+    let now = Instant::now();
+    let young = {
+        let cache = inner.key_cache.lock();
+        if limit == 0 || !cache.enabled() {
+            return Vec::new();
+        }
+        cache.young(metric, inner.spec.row_time(start), end, now)
+    };
+    let mut seen = HashSet::new();
+    young
+        .iter()
+        .flat_map(|(_, keys)| keys.iter())
+        .filter(|k| k.alive(now) && k.row.data_type != LEGACY_TYPE && filter.matches(&k.row.tags))
+        .filter(|k| seen.insert(&k.row))
+        .take(limit)
+        .map(|k| k.row.clone())
+        .collect()
 }
 
 /// The static `mtime` of the `row_keys` partition of (`metric`, `rt`).

@@ -59,7 +59,7 @@ fn every_row_reads_back_whatever_the_budget() {
     let monitor = Monitor::start(QueryLimits::default());
     // All in memory, some in memory and the rest in the file, all in the file.
     for budget in [usize::MAX, 500, 0] {
-        let f = prefetch(rows.clone(), &open, &monitor, budget).unwrap();
+        let f = prefetch(rows.clone(), HashMap::new(), &open, &monitor, budget).unwrap();
         let expected: Vec<RowKey> = (0..600).filter(|i| i % 5 != 0).map(row).collect();
         assert_eq!(f.rows, expected, "budget {budget}");
         assert_eq!(f.sample_size, (0..600).map(|i| (i % 5) as u64).sum::<u64>());
@@ -86,7 +86,7 @@ fn kept_rows_read_back_in_the_merges_batches() {
         Ok(Box::new(VecReader(doubles(i), 0)))
     };
     let monitor = Monitor::start(QueryLimits::default());
-    let f = prefetch(rows, &open, &monitor, usize::MAX).unwrap();
+    let f = prefetch(rows, HashMap::new(), &open, &monitor, usize::MAX).unwrap();
     for i in 0..20 {
         let mut r = f.points.reader(&row(i));
         r.set_batch_hint(3);
@@ -133,7 +133,7 @@ fn reads_in_flight_stay_at_the_window() {
         Ok(Box::new(Counted(VecReader(points(i), 0))))
     };
     let monitor = Monitor::start(QueryLimits::default());
-    let f = prefetch(rows, &open, &monitor, usize::MAX).unwrap();
+    let f = prefetch(rows, HashMap::new(), &open, &monitor, usize::MAX).unwrap();
     assert_eq!(f.sample_size, (0..200).map(|i| (i % 5) as u64).sum::<u64>());
     assert_eq!(
         MOST.load(Ordering::SeqCst),
@@ -158,7 +158,9 @@ fn the_point_limit_stops_the_read() {
         points: 10,
         ..QueryLimits::default()
     });
-    let err = prefetch(rows, &open, &monitor, 1000).err().unwrap();
+    let err = prefetch(rows, HashMap::new(), &open, &monitor, 1000)
+        .err()
+        .unwrap();
     assert!(
         format!("{err:?}").contains("Query exceeded limit of 10"),
         "{err:?}"
@@ -196,7 +198,7 @@ fn rows_that_spill_midway_read_back_whole() {
             Ok(Box::new(Batches(series(i), 0, batch)))
         };
         let monitor = Monitor::start(QueryLimits::default());
-        let f = prefetch(rows, &open, &monitor, budget).unwrap();
+        let f = prefetch(rows, HashMap::new(), &open, &monitor, budget).unwrap();
         assert_eq!(
             f.sample_size,
             sizes.iter().sum::<usize>() as u64,
@@ -212,4 +214,72 @@ fn rows_that_spill_midway_read_back_whole() {
             assert_eq!(got, series(i), "round {round} row {i}");
         }
     }
+}
+
+/// Rows the store already started reading are consumed first, whatever their place, through
+/// the reader given and never opened again; the rows kept stay in the order given.
+#[test]
+fn started_rows_are_read_first_and_kept_in_order() {
+    use std::sync::Mutex as StdMutex;
+    struct Logged(VecReader, usize, &'static StdMutex<Vec<usize>>, bool);
+    impl PointReader for Logged {
+        fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
+            if !self.3 {
+                self.3 = true;
+                self.2.lock().unwrap().push(self.1);
+            }
+            self.0.next_batch(out)
+        }
+    }
+    static CONSUMED: StdMutex<Vec<usize>> = StdMutex::new(Vec::new());
+    static OPENED: StdMutex<Vec<usize>> = StdMutex::new(Vec::new());
+    let rows: Vec<RowKey> = (0..100).map(row).collect();
+    let early: Vec<usize> = vec![97, 40, 3, 64];
+    // Started readers hold other points than `open` would give, to tell them apart.
+    let started_points = |i: usize| vec![DataPoint::long(7, i as i64 * 1000)];
+    let started: HashMap<RowKey, Box<dyn PointReader>> = early
+        .iter()
+        .map(|&i| {
+            let reader: Box<dyn PointReader> =
+                Box::new(Logged(VecReader(started_points(i), 0), i, &CONSUMED, false));
+            (row(i), reader)
+        })
+        .collect();
+    let open = |r: &RowKey| -> Result<Box<dyn PointReader>, DatastoreError> {
+        let i: usize = r.tags[0].1[1..].parse().unwrap();
+        OPENED.lock().unwrap().push(i);
+        Ok(Box::new(Logged(
+            VecReader(points(i), 0),
+            i,
+            &CONSUMED,
+            false,
+        )))
+    };
+    let monitor = Monitor::start(QueryLimits::default());
+    let f = prefetch(rows, started, &open, &monitor, usize::MAX).unwrap();
+    let consumed = CONSUMED.lock().unwrap().clone();
+    let mut first: Vec<usize> = consumed[..early.len()].to_vec();
+    first.sort_unstable();
+    assert_eq!(
+        first,
+        vec![3, 40, 64, 97],
+        "started rows first: {consumed:?}"
+    );
+    assert_eq!(consumed.len(), 100, "every row read once");
+    let opened = OPENED.lock().unwrap().clone();
+    assert_eq!(opened.len(), 96);
+    assert!(
+        early.iter().all(|i| !opened.contains(i)),
+        "a started row opened again"
+    );
+    // Row 40 holds no point through `open` but one through its started reader.
+    let expected: Vec<RowKey> = (0..100)
+        .filter(|i| i % 5 != 0 || early.contains(i))
+        .map(row)
+        .collect();
+    assert_eq!(f.rows, expected);
+    for &i in &early {
+        assert_eq!(drain(f.points.reader(&row(i))), started_points(i));
+    }
+    assert_eq!(drain(f.points.reader(&row(41))), points(41));
 }
