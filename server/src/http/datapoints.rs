@@ -67,10 +67,7 @@ pub async fn add(
             .ingest
             .submit(parsed.series, wait)
             .await
-            .map_err(|e| match e {
-                IngestError::Busy => ApiError::Unavailable(e.to_string()),
-                e => ApiError::Internal(Some(e.to_string())),
-            })?;
+            .map_err(refused)?;
         crate::reporter::counters::counters()
             .http_ingest(points as u64, started.elapsed().as_millis() as u64);
     }
@@ -97,6 +94,15 @@ pub async fn add(
 /// point per series with one-letter names, measures 6.95; `cpu.user` with two tags, 4.1).
 const PARSED_PER_JSON_BYTE: usize = 8;
 
+/// What a refused submission answers: 503 with `Retry-After` when another try may succeed (the
+/// queue is full, or this node is shutting down and a client should go to another), else 500.
+fn refused(e: IngestError) -> ApiError {
+    match e {
+        IngestError::Busy | IngestError::Closed => ApiError::Unavailable(e.to_string()),
+        IngestError::Datastore(_) => ApiError::Internal(Some(e.to_string())),
+    }
+}
+
 /// Takes `room` for a body of `len` bytes once parsed (a body larger than all of it goes
 /// alone), waiting at most `wait`: past it, 503 as when the ingest queue is full.
 async fn admit(
@@ -111,7 +117,7 @@ async fn admit(
         .clamp(1, max_kib.clamp(1, u32::MAX as usize)) as u32;
     match tokio::time::timeout(wait, room.clone().acquire_many_owned(kib)).await {
         Ok(Ok(permit)) => Ok(permit),
-        Ok(Err(_)) => Err(ApiError::Internal(Some(IngestError::Closed.to_string()))),
+        Ok(Err(_)) => Err(refused(IngestError::Closed)),
         Err(_) => Err(ApiError::Unavailable(IngestError::Busy.to_string())),
     }
 }
@@ -155,6 +161,28 @@ mod tests {
         assert_eq!(room.available_permits(), 0);
         drop(huge);
         assert_eq!(room.available_permits(), 100);
+        // Shutting down: 503, so a client tries again or elsewhere.
+        room.close();
+        match admit(&room, 100, 10, wait).await.unwrap_err() {
+            ApiError::Unavailable(m) => assert!(m.contains("shutting down"), "{m}"),
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn a_full_queue_or_a_shutdown_is_503_a_failed_write_500() {
+        assert!(matches!(
+            refused(IngestError::Busy),
+            ApiError::Unavailable(_)
+        ));
+        assert!(matches!(
+            refused(IngestError::Closed),
+            ApiError::Unavailable(_)
+        ));
+        match refused(IngestError::Datastore("write failed: x".into())) {
+            ApiError::Internal(Some(m)) => assert_eq!(m, "write failed: x"),
+            e => panic!("{e:?}"),
+        }
     }
 
     #[test]
