@@ -50,6 +50,9 @@ pub struct ReadRange {
     pub limit: u64,
     /// Which query reads (0: none in particular); a store may share its reads fairly by it.
     pub query: u64,
+    /// Rows the query reads (0: unknown); a store may read each row of a small query in
+    /// slices at once.
+    pub rows: usize,
 }
 
 /// The rows of a data read, some of them perhaps already being read.

@@ -346,6 +346,61 @@ fn ranges_across_rows_negative_times_order_and_limit() {
     );
 }
 
+/// A query over few rows reads each row in time slices at once (a day in four, each at least
+/// an hour): points on and beside every cut come back once, in order both ways, across a row
+/// boundary too, and a limit still counts from the right end.
+#[test]
+fn rows_read_in_slices_come_back_whole_and_in_order() {
+    const H: i64 = 3_600_000;
+    let c = Cql::new();
+    let s = c.server();
+    let name = "slices";
+    let mut times: Vec<i64> = (0..)
+        .map(|i| RT - 2 * H + i * 7 * 60_000)
+        .take_while(|t| *t < RT + 30 * H)
+        .collect();
+    // The cuts of [RT, RT + 24 h - 1] and of the row-crossing range's second row.
+    for cut in [6 * H, 12 * H, 18 * H, 15 * H] {
+        times.extend([RT + cut - 1, RT + cut, RT + cut + 1]);
+    }
+    times.extend([RT - 1, RT, RT + 24 * H - 1]);
+    times.sort_unstable();
+    times.dedup();
+    let points: Vec<(i64, Value)> = times.iter().map(|t| (*t, json!(t % 100_000))).collect();
+    s.ingest(&series(name, &[("h", "a")], &points));
+    let within = |a: i64, b: i64| -> Vec<(i64, Value)> {
+        points
+            .iter()
+            .filter(|p| p.0 >= a && p.0 <= b)
+            .cloned()
+            .collect()
+    };
+    let ordered = |a: i64, b: i64, order: &str, limit: Option<u64>| -> Vec<(i64, Value)> {
+        let mut m = json!({"name": name, "order": order});
+        if let Some(l) = limit {
+            m["limit"] = json!(l);
+        }
+        let q = json!({"start_absolute": a, "end_absolute": b, "metrics": [m]});
+        all_values(&s.query(&q))
+    };
+    for (a, b) in [
+        (RT, RT + 24 * H - 1),
+        (RT - 2 * H, RT + 30 * H),
+        (RT + H, RT + 4 * H),
+    ] {
+        let want = within(a, b);
+        assert!(want.len() > 10, "{a}..{b}");
+        assert_eq!(ordered(a, b, "asc", None), want, "asc {a}..{b}");
+        let mut desc = want.clone();
+        desc.reverse();
+        assert_eq!(ordered(a, b, "desc", None), desc, "desc {a}..{b}");
+        // Twice: the second read starts from the cached row keys.
+        assert_eq!(ordered(a, b, "desc", None), desc, "desc again {a}..{b}");
+        assert_eq!(ordered(a, b, "desc", Some(5)), desc[..5].to_vec());
+        assert_eq!(ordered(a, b, "asc", Some(5)), want[..5].to_vec());
+    }
+}
+
 #[test]
 fn deletes_remove_what_java_removes_with_ms_tombstones() {
     let c = Cql::new();

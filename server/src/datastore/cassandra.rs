@@ -215,8 +215,12 @@ impl Datastore for CassandraStore {
         );
         let expected_rows = expected.len();
         let mut started = HashMap::with_capacity(expected_rows);
+        let ahead = ReadRange {
+            rows: expected_rows,
+            ..*range
+        };
         for row in expected {
-            let reader = self.read_points(&row, range)?;
+            let reader = self.read_points(&row, &ahead)?;
             started.insert(row, reader);
         }
         let rows = self.block_on(rows::find_rows(

@@ -81,6 +81,7 @@ fn range(m: &MetricQuery) -> ReadRange {
         order: m.order,
         limit: m.limit.max(0) as u64,
         query: NEXT_QUERY.fetch_add(1, Ordering::Relaxed),
+        rows: 0,
     }
 }
 
@@ -101,8 +102,9 @@ pub fn run_query(engine: &Engine, query: &Query, out: &mut Output) -> Result<(),
 
 fn run_metric(engine: &Engine, m: &MetricQuery, out: &mut Output) -> Result<(), ApiError> {
     let monitor = Monitor::start(engine.limits);
-    let range = range(m);
+    let mut range = range(m);
     let found = engine.rows_to_read(m, &range)?;
+    range.rows = found.rows.len();
     let (rows, sample_size, fetched) = if engine.datastore.counts_cost_a_read() {
         let open = |row: &RowKey| engine.datastore.read_points(row, &range);
         let f = prefetch::prefetch(

@@ -2,6 +2,7 @@
 //! store's runtime with at most `simultaneous_cql_queries` pages in flight (shared fairly
 //! among queries, `slots.rs`), streamed to the query engine through a bounded channel.
 
+use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -41,6 +42,46 @@ pub fn column_bounds(
     };
     let hi = i32::from_be_bytes(spec.column_name(row_time, last)).wrapping_add(1);
     Some((lo, hi.to_be_bytes()))
+}
+
+/// Most slices one row is read in at once.
+const MAX_SLICES: usize = 4;
+/// Least time one slice covers: a shorter one holds too few points to be worth a request.
+const MIN_SLICE_MS: i64 = 3_600_000;
+
+/// Slices to read each row of `range` in: the query's share of `reads` (the page reads it
+/// may have in flight) per row, at most [`MAX_SLICES`]; one when the rows are unknown or
+/// for a limited read (the limit counts from one end, so later slices would be wasted).
+fn slices_for(reads: usize, range: &ReadRange) -> usize {
+    if range.rows == 0 || range.limit > 0 {
+        return 1;
+    }
+    (reads / range.rows).clamp(1, MAX_SLICES)
+}
+
+/// [`column_bounds`] cut into up to `k` slices of equal time, each over at least
+/// `min_ms`, in column order; none when the range misses the row.
+pub fn column_slices(
+    spec: &RowSpec,
+    row_time: i64,
+    start: i64,
+    end: i64,
+    k: usize,
+    min_ms: i64,
+) -> Vec<([u8; 4], [u8; 4])> {
+    let Some((lo, hi)) = column_bounds(spec, row_time, start, end) else {
+        return Vec::new();
+    };
+    let first = start.max(row_time);
+    let last = end.min(row_time.saturating_add(spec.width_millis() - 1));
+    let span = last as i128 - first as i128 + 1;
+    let k = (k as i128).min(span / (min_ms.max(1) as i128)).max(1);
+    let mut cuts = vec![lo];
+    for i in 1..k {
+        cuts.push(spec.column_name(row_time, (first as i128 + span * i / k) as i64));
+    }
+    cuts.push(hi);
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// Bind values of a column query or count.
@@ -108,18 +149,17 @@ fn cap_for<'a>(
     per_node.saturating_mul(nodes.max(1))
 }
 
-/// Fetches the pages of one row and sends them on; stops when the reader is dropped.
+/// Fetches the pages of one row's columns in `[lo, hi)` and sends them on; stops when the
+/// reader is dropped.
 async fn pump(
     inner: Arc<Inner>,
     row: RowKey,
     range: ReadRange,
+    (lo, hi): ([u8; 4], [u8; 4]),
     tx: mpsc::Sender<Result<Vec<DataPoint>, DatastoreError>>,
 ) {
     let key = row.encode();
     let pre10 = inner.legacy_keys.lock().contains(&key);
-    let Some((lo, hi)) = column_bounds(&inner.spec, row.row_time, range.start, range.end) else {
-        return;
-    };
     let which = match (range.order, range.limit > 0) {
         (Order::Asc, false) => 0,
         (Order::Desc, false) => 1,
@@ -177,35 +217,61 @@ async fn pump(
     }
 }
 
-/// Streams one row's points, read ahead by a task on the store's runtime.
+/// Streams one row's points, read ahead by tasks on the store's runtime: one per slice of
+/// its columns, drained in the read's order.
 pub struct RowReader {
-    rx: mpsc::Receiver<Result<Vec<DataPoint>, DatastoreError>>,
+    slices: VecDeque<mpsc::Receiver<Result<Vec<DataPoint>, DatastoreError>>>,
 }
 
 impl RowReader {
-    /// Starts reading `row` in `range` on `rt`.
+    /// Starts reading `row` in `range` on `rt`: in slices at once when the query reads
+    /// fewer rows than it may have page reads in flight, so Cassandra's cores share the row.
     pub fn start(
         rt: &tokio::runtime::Handle,
         inner: Arc<Inner>,
         row: RowKey,
         range: ReadRange,
     ) -> Self {
-        let (tx, rx) = mpsc::channel(1);
-        rt.spawn(pump(inner, row, range, tx));
-        RowReader { rx }
+        let reads = read_cap(&inner).min(inner.options.simultaneous_queries);
+        let k = slices_for(reads, &range);
+        let mut bounds = column_slices(
+            &inner.spec,
+            row.row_time,
+            range.start,
+            range.end,
+            k,
+            MIN_SLICE_MS,
+        );
+        if range.order == Order::Desc {
+            bounds.reverse();
+        }
+        let slices = bounds
+            .into_iter()
+            .map(|b| {
+                let (tx, rx) = mpsc::channel(1);
+                rt.spawn(pump(inner.clone(), row.clone(), range, b, tx));
+                rx
+            })
+            .collect();
+        RowReader { slices }
     }
 }
 
 impl PointReader for RowReader {
     fn next_batch(&mut self, out: &mut Vec<DataPoint>) -> Result<bool, DatastoreError> {
-        match self.rx.blocking_recv() {
-            Some(Ok(points)) => {
-                out.extend(points);
-                Ok(true)
+        while let Some(rx) = self.slices.front_mut() {
+            match rx.blocking_recv() {
+                Some(Ok(points)) => {
+                    out.extend(points);
+                    return Ok(true);
+                }
+                Some(Err(e)) => return Err(e),
+                None => {
+                    self.slices.pop_front();
+                }
             }
-            Some(Err(e)) => Err(e),
-            None => Ok(false),
         }
+        Ok(false)
     }
 }
 
@@ -250,6 +316,79 @@ mod tests {
         assert_eq!(cap_for(4, Some("dc9"), dcs.into_iter()), 4);
         assert_eq!(cap_for(3, None, std::iter::empty()), 3);
         assert_eq!(cap_for(0, Some("dc1"), dcs.into_iter()), usize::MAX);
+    }
+
+    fn range(rows: usize, limit: u64) -> ReadRange {
+        ReadRange {
+            start: 0,
+            end: 1,
+            order: Order::Asc,
+            limit,
+            query: 0,
+            rows,
+        }
+    }
+
+    #[test]
+    fn small_queries_read_each_row_in_slices() {
+        assert_eq!(slices_for(4, &range(1, 0)), 4);
+        assert_eq!(slices_for(4, &range(2, 0)), 2);
+        assert_eq!(slices_for(4, &range(3, 0)), 1);
+        assert_eq!(slices_for(4, &range(1000, 0)), 1);
+        assert_eq!(slices_for(20, &range(1, 0)), MAX_SLICES);
+        assert_eq!(slices_for(usize::MAX, &range(1, 0)), MAX_SLICES);
+        // Rows unknown, or a limit counted from one end.
+        assert_eq!(slices_for(4, &range(0, 0)), 1);
+        assert_eq!(slices_for(4, &range(1, 10)), 1);
+    }
+
+    /// Every column of the range falls in exactly one slice, the slices in column order
+    /// from the range's first bound to its last; shorter ranges get fewer slices.
+    #[test]
+    fn slices_cover_the_bounds_once_in_order() {
+        const H: i64 = 3_600_000;
+        let rt = 1_698_278_400_000;
+        let specs = [
+            RowSpec::default(),
+            RowSpec::Seconds { width: W },
+            RowSpec::Legacy { width: W },
+        ];
+        for spec in specs {
+            let cases = [
+                (rt + 5, rt + 24 * H, 4, 4),
+                (rt - 10, rt + 3 * H - 1, 4, 3),
+                (rt, rt + 90 * 60_000, 4, 1),
+                (rt + H, rt + 3 * W, 2, 2),
+                (i64::MIN, i64::MAX, 4, 4),
+                (rt, rt + 24 * H, 1, 1),
+            ];
+            for (start, end, k, want) in cases {
+                let slices = column_slices(&spec, rt, start, end, k, H);
+                let bounds = column_bounds(&spec, rt, start, end).unwrap();
+                assert_eq!(slices.len(), want, "{spec:?} {start} {end} {k}");
+                assert_eq!(slices[0].0, bounds.0);
+                assert_eq!(slices[want - 1].1, bounds.1);
+                for w in slices.windows(2) {
+                    assert_eq!(w[0].1, w[1].0);
+                }
+                for (lo, hi) in &slices {
+                    assert!(lo < hi, "{spec:?}: empty slice {lo:?}..{hi:?}");
+                }
+                let (from, to) = (start.max(rt), end.min(rt + W - 1));
+                for t in (from..=to)
+                    .step_by(((to - from) / 997).max(1) as usize)
+                    .chain([to])
+                {
+                    let col = spec.column_name(rt, t);
+                    let n = slices
+                        .iter()
+                        .filter(|(lo, hi)| *lo <= col && col < *hi)
+                        .count();
+                    assert_eq!(n, 1, "{spec:?}: time {t} in {n} slices");
+                }
+            }
+            assert!(column_slices(&spec, rt, 0, rt - 1, 4, H).is_empty());
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ impl EmbeddedStore {
             order: Order::Asc,
             limit: 0,
             query: 0,
+            rows: 0,
         };
         let mut cells = Vec::new();
         let mut bytes = Vec::new();

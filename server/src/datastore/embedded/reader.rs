@@ -50,6 +50,7 @@ impl RowReader {
             order: Order::Asc,
             limit: 0,
             query: 0,
+            rows: 0,
         };
         RowReader::new_inner(None, "", range, 0, Vec::new())
     }

@@ -111,6 +111,7 @@ fn reads_match_the_last_live_write_of_each_timestamp() {
                 order,
                 limit,
                 query: 0,
+                rows: 0,
             };
             let mut expected: Vec<DataPoint> = model
                 .range(a..=b)

@@ -34,6 +34,7 @@ fn read_all(
         order,
         limit,
         query: 0,
+        rows: 0,
     };
     let mut out = Vec::new();
     for row in store
@@ -127,7 +128,8 @@ fn order_limit_and_inclusive_bounds() {
                     end: 100,
                     order: Order::Asc,
                     limit: 4,
-                    query: 0
+                    query: 0,
+                    rows: 0,
                 }
             )
             .unwrap(),
@@ -142,7 +144,8 @@ fn order_limit_and_inclusive_bounds() {
                     end: 100,
                     order: Order::Asc,
                     limit: 0,
-                    query: 0
+                    query: 0,
+                    rows: 0,
                 }
             )
             .unwrap(),
@@ -197,6 +200,7 @@ fn delete_range_and_tags_then_empty_rows_and_names_go() {
                     order: Order::Asc,
                     limit: 0,
                     query: 0,
+                    rows: 0,
                 },
             )
             .unwrap();

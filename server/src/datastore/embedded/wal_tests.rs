@@ -28,6 +28,7 @@ fn range(start: i64, end: i64, order: Order) -> ReadRange {
         order,
         limit: 0,
         query: 0,
+        rows: 0,
     }
 }
 
