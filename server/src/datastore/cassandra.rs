@@ -24,6 +24,7 @@
 //!
 //! Cost of the 1.2 `/tagnames` and `/tagvalues` calls: every row key of every metric is read.
 
+mod bounds;
 mod cache;
 pub mod cql;
 mod delete;
