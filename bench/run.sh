@@ -81,6 +81,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "building release binaries"
+# What the binaries are built from, taken now: the tree may change during the run.
+BUILT_FROM="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- server protocols aggregators plugin-api || echo ' (server with uncommitted changes)')"
 cargo build --release -q -p kairosdb-server --bin kairosdb
 cargo build --release -q -p kairosdb-bench --bin ingest --bin query --bin cassandra_raw
 BIN="$ROOT/target/release"
@@ -355,7 +357,7 @@ except Exception: print("failed")' "${V[$1]:-}" "${V[$2]:-}"
     echo
     echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
     echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; load generators on the same machine."
-    echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- server protocols aggregators plugin-api || echo ' (server with uncommitted changes)'), $(date -u '+%F %H:%M UTC'); the run took $((($(date +%s) - T0) / 60)) min."
+    echo "Commit $BUILT_FROM, $(date -u '+%F %H:%M UTC'); the run took $((($(date +%s) - T0) / 60)) min."
     echo "Java: KairosDB ${JAVA_KAIROSDB_VERSION:-1.3.0-1} (scripts/java-kairosdb.sh) on JDK $(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p'), heap 1 GiB, serial GC;"
     echo "Cassandra 5.0 (scripts/cassandra.sh), one node, heap $CASSANDRA_HEAP_MAX, on the same machine."
     echo
