@@ -112,33 +112,40 @@ async fn wait_for_signal() {
     }
 }
 
-/// Set when [`opt_out_of_huge_pages`] turned transparent huge pages off for this process.
+/// Set when [`tune_allocator`] turned transparent huge pages off for this process.
 static NO_HUGE_PAGES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Opts the process out of transparent huge pages unless `MIMALLOC_ALLOW_THP` is set.
+/// Sets up mimalloc before its own constructor (priority 101) reads its options; it must not
+/// allocate from mimalloc.
 ///
-/// mimalloc advises its arenas for huge pages, so each 2 MB region a thread touched became
-/// resident in full: RSS idle 19 against 12 MB, after 20 s at 5,000 points/s 56 against 29 MB,
-/// full-speed ingest rates unchanged within noise (bench/RESULTS.md). It runs as a constructor
-/// ordered before mimalloc's own (priority 101), so no arena is touched before; it must not
-/// allocate.
+/// - Transparent huge pages are turned off unless `MIMALLOC_ALLOW_THP` is set. mimalloc
+///   advises its arenas for huge pages, so each 2 MB region a thread touched became resident
+///   in full: RSS idle 19 against 12 MB, after 20 s at 5,000 points/s 56 against 29 MB,
+///   full-speed ingest rates unchanged within noise (bench/RESULTS.md).
+/// - Freed memory goes back to the system after 10 ms unless `MIMALLOC_PURGE_DELAY` says
+///   otherwise. mimalloc 3 waits 1,000 ms (its v2 waited 10), which at full-speed ingest
+///   kept a second of freed request buffers resident: peak RSS 152-181 against 122-138 MB
+///   for 2-5 % of the rate (bench/RESULTS.md).
 #[cfg(target_os = "linux")]
-extern "C" fn opt_out_of_huge_pages() {
-    // SAFETY: getenv reads the environment libc set up before any constructor ran; the name
-    // is a NUL-terminated literal. PR_SET_THP_DISABLE passes no pointers.
+extern "C" fn tune_allocator() {
+    // SAFETY: constructors run before any thread exists, so reading and changing the
+    // environment races with nothing; the names and value are NUL-terminated literals, and
+    // setenv allocates from libc's malloc, not mimalloc's arenas. PR_SET_THP_DISABLE passes
+    // no pointers.
     unsafe {
         if libc::getenv(c"MIMALLOC_ALLOW_THP".as_ptr()).is_null()
             && libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
         {
             NO_HUGE_PAGES.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        libc::setenv(c"MIMALLOC_PURGE_DELAY".as_ptr(), c"10".as_ptr(), 0);
     }
 }
 
 #[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array.00100"]
-static OPT_OUT_OF_HUGE_PAGES: extern "C" fn() = opt_out_of_huge_pages;
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();

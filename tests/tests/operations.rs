@@ -380,3 +380,27 @@ fn transparent_huge_pages_are_off_unless_mimalloc_is_told_otherwise() {
         "MIMALLOC_ALLOW_THP=1 should keep THP on"
     );
 }
+
+/// mimalloc's `purge_delay` as it reports it with `MIMALLOC_VERBOSE=1`.
+fn purge_delay(s: &Server) -> String {
+    let log = std::fs::read_to_string(s.log_path()).expect("server log");
+    log.lines()
+        .find_map(|l| l.trim().strip_prefix("option 'purge_delay':"))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| panic!("mimalloc printed no purge_delay option:\n{log}"))
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn freed_memory_goes_back_after_10_ms_unless_mimalloc_is_told_otherwise() {
+    // mimalloc 3 keeps freed memory for 1,000 ms: a second of full-speed request buffers.
+    let s = server(&[("MIMALLOC_VERBOSE", "1")]);
+    assert_eq!(purge_delay(&s), "10");
+    drop(s);
+    let s = server(&[("MIMALLOC_VERBOSE", "1"), ("MIMALLOC_PURGE_DELAY", "250")]);
+    assert_eq!(
+        purge_delay(&s),
+        "250",
+        "an operator's MIMALLOC_PURGE_DELAY wins"
+    );
+}
