@@ -69,13 +69,14 @@ fn cap_for<'a>(
     per_node.saturating_mul(nodes.max(1))
 }
 
-/// Fetches the pages of one row's columns in `[lo, hi)` and sends them on; stops when the
-/// reader is dropped.
+/// Fetches the pages of one row's columns in `[lo, hi)`, with at most `cap` page reads of
+/// the query in flight, and sends them on; stops when the reader is dropped.
 async fn pump(
     inner: Arc<Inner>,
     row: RowKey,
     range: ReadRange,
     (lo, hi): ([u8; 4], [u8; 4]),
+    cap: usize,
     tx: mpsc::Sender<Result<Vec<DataPoint>, DatastoreError>>,
 ) {
     let key = row.encode();
@@ -88,7 +89,6 @@ async fn pump(
     };
     let stmt = &inner.statements.points[which];
     let values = bounds_values(key, lo, hi, range.limit);
-    let cap = read_cap(&inner);
     let mut state = PagingState::start();
     loop {
         // A reader dropped while this waited (a query that failed, a row started ahead and
@@ -152,8 +152,8 @@ impl RowReader {
         row: RowKey,
         range: ReadRange,
     ) -> Self {
-        let reads = read_cap(&inner).min(inner.options.simultaneous_queries);
-        let k = slices_for(reads, &range);
+        let cap = read_cap(&inner);
+        let k = slices_for(cap.min(inner.options.simultaneous_queries), &range);
         let mut bounds = column_slices(
             &inner.spec,
             row.row_time,
@@ -169,7 +169,7 @@ impl RowReader {
             .into_iter()
             .map(|b| {
                 let (tx, rx) = mpsc::channel(1);
-                rt.spawn(pump(inner.clone(), row.clone(), range, b, tx));
+                rt.spawn(pump(inner.clone(), row.clone(), range, b, cap, tx));
                 rx
             })
             .collect();

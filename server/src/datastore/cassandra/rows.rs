@@ -195,12 +195,11 @@ pub fn expected_rows(
         }
         cache.young(metric, inner.spec.row_time(start), end, now)
     };
-    let mut seen = HashSet::new();
+    // Keys are unique: a partition's by its clustering key, partitions by their row time.
     young
         .iter()
         .flat_map(|(_, keys)| keys.iter())
         .filter(|k| k.alive(now) && k.row.data_type != LEGACY_TYPE && filter.matches(&k.row.tags))
-        .filter(|k| seen.insert(&k.row))
         .take(limit)
         .map(|k| k.row.clone())
         .collect()
